@@ -1,0 +1,1 @@
+"""Test harness: installs, starts and stops the example servers in examples/."""

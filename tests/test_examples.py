@@ -1,0 +1,346 @@
+"""The example contract, checked against every example running as a real server.
+
+Each test is one scenario, parametrized by language (the ``example`` fixture,
+see conftest.py). A failure names the language, the scenario and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from dialsim import Signing, check_xml, element_tree, send
+from dialsim import plivo_data as pd
+from dialsim.signature import compute_signature
+
+pytestmark = pytest.mark.example
+
+OUTCOMES = pd.DIAL_STATUSES
+UNSAFE_IN_LOG = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def for_log(value: str | None) -> str:
+    return UNSAFE_IN_LOG.sub("_", value or "")
+
+
+def expected_log_line(params: list[tuple[str, str]]) -> str:
+    values = dict(params)
+    return (
+        f"dial-status status={for_log(values.get('DialStatus'))}"
+        f" aleg={for_log(values.get('DialALegUUID'))}"
+        f" bleg={for_log(values.get('DialBLegUUID'))}"
+        f" hangup_cause={for_log(values.get('DialHangupCause'))}"
+        f" rang={for_log(values.get('DialRingStatus'))}"
+    )
+
+
+def expected_answer_tree(server) -> tuple:
+    dial = ET.Element("Dial", action=f"{server.public_url}/dialstatus/action/", method="POST", redirect="true")
+    ET.SubElement(dial, "Number").text = server.dial_number
+    response = ET.Element("Response")
+    response.append(dial)
+    return element_tree(response)
+
+
+def describe(exchange) -> str:
+    if exchange.error:
+        return f"no reply ({exchange.error})"
+    return f"HTTP {exchange.status}, Content-Type {exchange.content_type!r}, body {exchange.text[:300]!r}"
+
+
+def assert_xml_reply(example, exchange, what: str):
+    """The reply is HTTP 200 with valid Plivo XML; returns the parsed root."""
+    assert exchange.status == 200, f"{example.label}: {what}: expected HTTP 200 with Plivo XML, got {describe(exchange)}"
+    media_type = (exchange.content_type or "").split(";")[0].strip()
+    assert media_type in pd.XML_CONTENT_TYPES, f"{example.label}: {what}: expected an XML Content-Type, got {describe(exchange)}"
+    report = check_xml(exchange.body)
+    assert report.ok, f"{example.label}: {what}: the reply is not valid Plivo XML: {[str(p) for p in report.problems]}\n{exchange.text}"
+    return report.root
+
+
+def assert_status_logged(example, server, since: int, params) -> None:
+    expected = expected_log_line(params)
+    aleg = for_log(dict(params).get("DialALegUUID"))
+    line = server.log.wait_for(lambda text: f" aleg={aleg} " in text, since)
+    assert line is not None, f"{example.label}: expected the log line {expected!r}; stdout was:\n{server.output()}"
+    assert line == expected, f"{example.label}: log line differs\nexpected {expected!r}\n     got {line!r}"
+    status_lines = server.log.status_lines(since)
+    assert status_lines == [expected], f"{example.label}: expected exactly one dial-status line, got {status_lines!r}"
+
+
+def assert_nothing_logged(example, server, sim, since: int) -> None:
+    """No dial-status line since ``since``: proven by a sentinel request logged after it."""
+    sentinel = f"sentinel-{secrets.token_hex(6)}"
+    params = action_params("completed", a_leg=sentinel)
+    reply = sim.request("POST", server.action_url, params, label="sentinel")
+    assert reply.status == 200, f"{example.label}: the sentinel request after the scenario failed: {describe(reply)}"
+    line = server.log.wait_for(lambda text: sentinel in text, since)
+    assert line is not None, f"{example.label}: the sentinel was not logged; stdout:\n{server.output()}"
+    before = server.log.status_lines(since)
+    before = before[: before.index(line)]
+    assert before == [], f"{example.label}: expected nothing logged for a rejected request, got {before!r}"
+
+
+def action_params(status: str | None, *, a_leg: str | None = None, **overrides: str) -> list[tuple[str, str]]:
+    """Dial action parameters as Plivo sends them for ``status`` (None: no DialStatus)."""
+    outcome = pd.dial_outcome(status if status in pd.DIAL_STATUSES else "failed")
+    params = {
+        "DialStatus": status,
+        "DialRingStatus": "true" if outcome.rang else "false",
+        "DialHangupCause": outcome.hangup_cause,
+        "DialALegUUID": a_leg or f"aleg-{secrets.token_hex(8)}",
+        "DialBLegUUID": f"bleg-{secrets.token_hex(8)}" if outcome.answered else "",
+    }
+    params.update(overrides)
+    return [(k, v) for k, v in params.items() if v is not None]
+
+
+def assert_dial_reply(example, root, status: str, what: str) -> None:
+    children = [child.tag for child in root]
+    if status == "completed":
+        assert children in ([], ["Hangup"]), f"{example.label}: {what}: 'completed' should end the call with <Response/>, got {children}"
+    else:
+        speaks = [child for child in root if child.tag == "Speak" and (child.text or "").strip()]
+        assert speaks, f"{example.label}: {what}: a failed dial should <Speak> to the caller, got {children}"
+        assert set(children) <= {"Speak", "Hangup", "Play"}, f"{example.label}: {what}: unexpected elements {children}"
+
+
+# --- the answer URL ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_answer_returns_the_dial(example, server, sim, method):
+    reply = sim.request(method, server.answer_url, sim.answer_params(sim.new_uuid()), label="answer URL")
+    root = assert_xml_reply(example, reply, f"{method} to the answer URL")
+    assert element_tree(root) == expected_answer_tree(server), (
+        f"{example.label}: the answer XML differs from the contract's tree\n"
+        f"expected {expected_answer_tree(server)}\n     got {element_tree(root)}"
+    )
+
+
+# --- the whole call, as Plivo plays it --------------------------------------
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_simulated_call(example, server, sim, outcome):
+    since = server.log.mark()
+    report = sim.call(outcome)
+    assert report.ok, f"{example.label}: simulated call ending {outcome!r} failed: {[str(p) for p in report.problems]}"
+    action = report.exchanges[-1]
+    assert_dial_reply(example, check_xml(action.body).root, outcome, f"action reply for {outcome!r}")
+    assert_status_logged(example, server, since, action.params)
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_action_url_by_get(example, server, sim, outcome):
+    since = server.log.mark()
+    params = action_params(outcome)
+    reply = sim.request("GET", server.action_url, params, label="action URL")
+    root = assert_xml_reply(example, reply, f"GET to the action URL with DialStatus={outcome}")
+    assert_dial_reply(example, root, outcome, f"GET action reply for {outcome!r}")
+    assert_status_logged(example, server, since, params)
+
+
+def test_unknown_dial_status_is_a_failed_dial(example, server, sim):
+    since = server.log.mark()
+    params = action_params("rejected-by-carrier")
+    reply = sim.request("POST", server.action_url, params, label="action URL")
+    root = assert_xml_reply(example, reply, "an unknown DialStatus")
+    assert_dial_reply(example, root, "rejected-by-carrier", "an unknown DialStatus")
+    assert_status_logged(example, server, since, params)
+
+
+def test_action_url_with_its_own_query_string(example, server, sim):
+    """Plivo signs the query of the action URL too (POST: query, '.', then the body)."""
+    since = server.log.mark()
+    params = action_params("busy")
+    reply = sim.request("POST", server.action_url + "?attempt=1&source=dialsim", params, label="action URL")
+    root = assert_xml_reply(example, reply, "POST to an action URL with a query string")
+    assert_dial_reply(example, root, "busy", "action URL with a query string")
+    assert_status_logged(example, server, since, params)
+
+
+def test_one_of_several_signatures_is_enough(example, server, sim):
+    """During a key rotation Plivo may send several comma-separated signatures."""
+    since = server.log.mark()
+    params = action_params("no-answer")
+    headers = sim.signature_headers("POST", sim.public_for(server.action_url), params)
+    headers[pd.SIGNATURE_HEADER] = "c29tZXRoaW5nIGVsc2U=," + headers[pd.SIGNATURE_HEADER]
+    reply = send("POST", server.action_url, params=params, headers=headers, label="action URL")
+    assert_xml_reply(example, reply, "a signature list with one valid signature")
+    assert_status_logged(example, server, since, params)
+
+
+# --- signatures --------------------------------------------------------------
+
+BOTH_URLS = ["answer", "action"]
+
+
+def _url(server, which: str) -> str:
+    return server.answer_url if which == "answer" else server.action_url
+
+
+@pytest.mark.parametrize("which", BOTH_URLS)
+@pytest.mark.parametrize("signing", [Signing.NONE, Signing.FORGED], ids=["unsigned", "forged"])
+def test_rejects_bad_signatures(example, server, sim, which, signing):
+    since = server.log.mark()
+    reply = sim.request("POST", _url(server, which), action_params("completed"), signing=signing)
+    assert reply.status == 403, f"{example.label}: {signing.value} request to the {which} URL: expected 403, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_rejects_signature_for_another_url(example, server, sim, method):
+    since = server.log.mark()
+    reply = sim.request(
+        method, server.action_url, action_params("busy"), signed_url=server.public_url + "/somewhere/else/"
+    )
+    assert reply.status == 403, f"{example.label}: {method} signed for another URL: expected 403, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+def test_rejects_tampered_parameter(example, server, sim):
+    since = server.log.mark()
+    signed = action_params("busy")
+    headers = sim.signature_headers("POST", sim.public_for(server.action_url), signed)
+    tampered = [(k, "completed" if k == "DialStatus" else v) for k, v in signed]
+    reply = send("POST", server.action_url, params=tampered, headers=headers)
+    assert reply.status == 403, f"{example.label}: DialStatus changed after signing: expected 403, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+def test_rejects_signature_with_another_nonce(example, server, sim):
+    since = server.log.mark()
+    params = action_params("busy")
+    headers = sim.signature_headers("POST", sim.public_for(server.action_url), params)
+    headers[pd.NONCE_HEADER] = sim.new_nonce()
+    reply = send("POST", server.action_url, params=params, headers=headers)
+    assert reply.status == 403, f"{example.label}: signature from another nonce: expected 403, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+def test_signature_covers_query_on_post(example, server, sim):
+    """Moving a query parameter of the signed URL into the delivered one must not pass."""
+    since = server.log.mark()
+    params = action_params("busy")
+    headers = sim.signature_headers("POST", sim.public_for(server.action_url) + "?attempt=1", params)
+    reply = send("POST", server.action_url + "?attempt=2", params=params, headers=headers)
+    assert reply.status == 403, f"{example.label}: query changed after signing: expected 403, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+# --- bad input ----------------------------------------------------------------
+
+
+def test_missing_dial_status_is_400(example, server, sim):
+    since = server.log.mark()
+    reply = sim.request("POST", server.action_url, action_params(None))
+    assert reply.status == 400, f"{example.label}: signed action without DialStatus: expected 400, got {describe(reply)}"
+    assert len(reply.body) < 1024, f"{example.label}: the 400 should carry a short message, got {len(reply.body)} bytes"
+    assert_nothing_logged(example, server, sim, since)
+
+
+def test_log_line_cannot_be_forged(example, server, sim):
+    since = server.log.mark()
+    params = action_params(
+        "busy",
+        DialHangupCause="USER_BUSY\r\ndial-status status=completed aleg=forged bleg= hangup_cause=x rang=true",
+        DialBLegUUID="\x1b[2J\tbleg\x00\x7f\x85end",
+        DialRingStatus="true rang=false",
+    )
+    reply = sim.request("POST", server.action_url, params)
+    assert_xml_reply(example, reply, "values with control characters")
+    assert_status_logged(example, server, since, params)
+
+
+@pytest.mark.parametrize("which", BOTH_URLS)
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_other_methods_are_405(example, server, sim, which, method):
+    reply = send(method, _url(server, which), params=action_params("completed"))
+    assert reply.status == 405, f"{example.label}: {method} to the {which} URL: expected 405, got {describe(reply)}"
+
+
+def test_oversized_body_is_refused(example, server, sim):
+    since = server.log.mark()
+    params = action_params("busy", Padding="x" * (2 * 1024 * 1024))
+    reply = sim.request("POST", server.action_url, params)
+    assert reply.status in (413, 400), f"{example.label}: 2 MiB body: expected 413 (or 400), got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+MALFORMED_BODIES = {
+    "bad-percent-escape": ("application/x-www-form-urlencoded", b"DialStatus=busy&DialALegUUID=%zz%&DialBLegUUID=%"),
+    "invalid-utf8": ("application/x-www-form-urlencoded", b"DialStatus=busy%ff%fe&DialALegUUID=\xff\xfe"),
+    "json-body": ("application/json", b'{"DialStatus": "busy"}'),
+    "no-content-type": (None, b"DialStatus=busy"),
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED_BODIES)
+def test_malformed_body_is_a_client_error(example, server, sim, kind):
+    since = server.log.mark()
+    content_type, body = MALFORMED_BODIES[kind]
+    public = sim.public_for(server.action_url)
+    nonce = sim.new_nonce()
+    # Signed over what a lenient parser would read, so that only the body's form is wrong.
+    headers = {
+        pd.SIGNATURE_HEADER: compute_signature(sim.auth_token, "POST", public, nonce, [("DialStatus", "busy")]),
+        pd.NONCE_HEADER: nonce,
+    }
+    if content_type:
+        headers["Content-Type"] = content_type
+    reply = send("POST", server.action_url, body=body, headers=headers)
+    assert reply.status in (400, 403, 415), f"{example.label}: {kind} body: expected 400, 403 or 415, got {describe(reply)}"
+    assert_nothing_logged(example, server, sim, since)
+
+
+# --- behind a tunnel: PUBLIC_URL with a port and a path ------------------------
+
+
+def test_proxied_answer_xml(example, proxied_server, proxied_sim):
+    reply = proxied_sim.request("POST", proxied_server.answer_url, proxied_sim.answer_params(proxied_sim.new_uuid()))
+    root = assert_xml_reply(example, reply, f"answer with PUBLIC_URL={proxied_server.public_url}")
+    assert element_tree(root) == expected_answer_tree(proxied_server), (
+        f"{example.label}: with PUBLIC_URL={proxied_server.public_url} the answer XML differs\n"
+        f"expected {expected_answer_tree(proxied_server)}\n     got {element_tree(root)}"
+    )
+
+
+@pytest.mark.parametrize("outcome", ["completed", "busy"])
+def test_proxied_simulated_call(example, proxied_server, proxied_sim, outcome):
+    since = proxied_server.log.mark()
+    report = proxied_sim.call(outcome)
+    assert report.ok, (
+        f"{example.label}: call through PUBLIC_URL={proxied_server.public_url} (signed with its port) failed: "
+        f"{[str(p) for p in report.problems]}"
+    )
+    assert_status_logged(example, proxied_server, since, report.exchanges[-1].params)
+
+
+def test_proxied_rejects_port_less_signature(example, proxied_server, proxied_sim):
+    """Plivo signs the port; a signature over the URL without it is not Plivo's."""
+    signed_url = proxied_server.public_url.replace(":8443", "") + "/dialstatus/action/"
+    reply = proxied_sim.request("POST", proxied_server.action_url, action_params("busy"), signed_url=signed_url)
+    assert reply.status == 403, f"{example.label}: signature without the port: expected 403, got {describe(reply)}"
+
+
+# --- configuration -------------------------------------------------------------
+
+
+def test_refuses_to_start_without_auth_token(example, ready, tmp_path):
+    from harness.server import ExampleServer
+
+    server = ExampleServer(ready, auth_token=None)
+    server.start(tmp_path)
+    try:
+        code = server.wait_for_exit(60)
+        assert code is not None, f"{example.label}: started without PLIVO_AUTH_TOKEN; it must refuse to"
+        assert code != 0, f"{example.label}: exited 0 without PLIVO_AUTH_TOKEN; expected a non-zero exit"
+        said = server.output()
+        assert "PLIVO_AUTH_TOKEN" in said, f"{example.label}: the refusal should name PLIVO_AUTH_TOKEN:\n{said}"
+    finally:
+        server.stop()

@@ -7,11 +7,16 @@ expected.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import AUTH_TOKEN
+from harness.server import ExampleServer
 
 from dialsim import Signing, check_xml, element_tree, send
 from dialsim import plivo_data as pd
@@ -332,8 +337,6 @@ def test_proxied_rejects_port_less_signature(example, proxied_server, proxied_si
 
 
 def test_refuses_to_start_without_auth_token(example, ready, tmp_path):
-    from harness.server import ExampleServer
-
     server = ExampleServer(ready, auth_token=None)
     server.start(tmp_path)
     try:
@@ -344,3 +347,20 @@ def test_refuses_to_start_without_auth_token(example, ready, tmp_path):
         assert "PLIVO_AUTH_TOKEN" in said, f"{example.label}: the refusal should name PLIVO_AUTH_TOKEN:\n{said}"
     finally:
         server.stop()
+
+
+# --- the CLI, as a reader runs it -------------------------------------------------
+
+
+@pytest.mark.parametrize("answer_method", ["POST", "GET"])
+def test_cli_transcript_is_clean(example, server, answer_method):
+    done = subprocess.run(
+        [sys.executable, "-m", "dialsim", "call", server.answer_url, "--answer-method", answer_method],
+        env={**os.environ, "PLIVO_AUTH_TOKEN": AUTH_TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"{example.label}: dialsim call exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    assert "problem:" not in done.stdout
+    assert done.stdout.rstrip().endswith("verdict: ok, 5 of 5 calls behaved as Plivo requires"), done.stdout

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override or add a parameter in both requests (repeatable)",
+        help="override or add a parameter (repeatable); it goes to the request where Plivo sends it, or to both",
     )
     signing = call.add_mutually_exclusive_group()
     signing.add_argument("--unsigned", action="store_true", help="send no signature headers")

@@ -192,8 +192,9 @@ class Simulator:
     ) -> CallReport:
         """Simulate one call whose dial ends with ``outcome``.
 
-        ``overrides`` replace (or add) parameters in both requests, as a
-        ``-d Key=Value`` does on the command line.
+        ``overrides`` replace or add parameters, as ``-d Key=Value`` does on
+        the command line: each goes to the request in which Plivo sends that
+        parameter, and a parameter Plivo never sends goes to both.
         """
         pd.dial_outcome(outcome)  # fail early on an unknown outcome
         report = CallReport(outcome)
@@ -202,7 +203,7 @@ class Simulator:
         answer = self.request(
             answer_method,
             self.answer_url,
-            _apply(self.answer_params(call_uuid), overrides),
+            _apply(self.answer_params(call_uuid), overrides, _ACTION_NAMES),
             label="answer URL",
             signing=signing,
         )
@@ -234,7 +235,7 @@ class Simulator:
         action = self.request(
             dial.method,
             action_local,
-            _apply(self.action_params(outcome, call_uuid), overrides),
+            _apply(self.action_params(outcome, call_uuid), overrides, _ANSWER_NAMES),
             label=f"action URL (DialStatus={outcome})",
             signing=signing,
             signed_url=dial.action,
@@ -247,13 +248,26 @@ class Simulator:
         return report
 
 
-def _apply(params: list[tuple[str, str]], overrides: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+_ANSWER_NAMES = {p.name for p in pd.ANSWER_PARAMETERS}
+_ACTION_NAMES = {p.name for p in pd.DIAL_ACTION_PARAMETERS}
+
+
+def _apply(
+    params: list[tuple[str, str]], overrides: list[tuple[str, str]] | None, elsewhere: set[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """``params`` with ``overrides`` applied.
+
+    An override replaces a parameter of this request; one that names a
+    parameter of neither request (``elsewhere`` holds the other request's
+    names) is added, so a ``-d`` lands where Plivo would send that parameter.
+    """
     if not overrides:
         return params
     replaced = dict(overrides)
-    kept = [(k, replaced.pop(k) if k in replaced else v) for k, v in params]
-    seen = {k for k, _ in params}
-    return kept + [(k, v) for k, v in overrides if k not in seen]
+    names = {k for k, _ in params}
+    kept = [(k, replaced[k] if k in replaced else v) for k, v in params]
+    added = [(k, v) for k, v in replaced.items() if k not in names and k not in elsewhere]
+    return kept + added
 
 
 def _check_status(exchange: Exchange, problems: list[Problem]) -> bool:

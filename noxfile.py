@@ -1,0 +1,45 @@
+"""Sessions: `nox -s tests` (everything), `nox -s examples -- go` (one language),
+`nox -s docs` (serve the site), `nox -s benchmarks` (print speed figures)."""
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole suite: simulator, every example as a server, the docs' code blocks, the site in a browser."""
+    session.install("-e", ".[test,docs]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def examples(session: nox.Session) -> None:
+    """The contract scenarios for the languages named after `--` (all when none)."""
+    session.install("-e", ".[test]")
+    selection = " or ".join(session.posargs)
+    session.run("pytest", "tests/test_examples.py", *(["-k", selection] if selection else []))
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Serve the guide at http://127.0.0.1:8000 with live reload."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "serve", "--strict", "-a", "127.0.0.1:8000")
+
+
+@nox.session(name="docs-build", python=PYTHON)
+def docs_build(session: nox.Session) -> None:
+    """Build the site in strict mode into site/."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict")
+
+
+@nox.session(python=PYTHON)
+def benchmarks(session: nox.Session) -> None:
+    """Print speed figures: signing, XML checking, and calls against the Python example."""
+    session.install("-e", ".[test]")
+    session.run("python", "benchmarks/run.py", *session.posargs)

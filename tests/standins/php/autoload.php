@@ -1,0 +1,21 @@
+<?php
+
+/*
+ * Test stand-in for plivo/php-sdk: our own minimal code for exactly the calls
+ * examples/php makes (Plivo\XML\Response, addDial, addNumber, addSpeak,
+ * toXML, Plivo\Util\v3SignatureValidation::validateV3Signature), written from
+ * the project's checked facts about the SDK, quirks included. It is never part
+ * of the example: the test harness loads it, when the real SDK is not
+ * installed, through php.d/plivo-standin.ini (auto_prepend_file), so the
+ * example's own code is the same with either.
+ */
+
+spl_autoload_register(static function (string $class): void {
+    if (strncmp($class, 'Plivo\\', 6) !== 0) {
+        return;
+    }
+    $file = __DIR__.'/'.str_replace('\\', '/', $class).'.php';
+    if (is_file($file)) {
+        require $file;
+    }
+});

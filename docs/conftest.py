@@ -1,0 +1,199 @@
+"""Run the terminal sessions of the testing page against a real example server.
+
+Sybil collects every ```` ```console ```` block of ``test-locally.md``. Each
+``$`` line is a command; the lines after it, up to the next ``$`` line, are
+the output the page promises. Two kinds of command are allowed:
+
+* ``export NAME=VALUE`` sets a variable for the commands that follow;
+* ``dialsim ...`` runs the simulator (``python -m dialsim``), without a shell.
+
+Anything else fails the test, so the page cannot show a command nobody runs.
+
+A block titled ``Server output`` (```` ```text title="Server output" ````) is
+the example server's ``dial-status`` lines printed since the previous such
+block.
+
+The commands target the Python example, started through the test harness on
+a free port; the page shows the example's default port, and the two are
+swapped in commands and output.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sybil import Sybil
+from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+ROOT = Path(__file__).resolve().parents[1]
+# The harness lives in tests/; make it importable when only docs/ is collected.
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
+
+def _load_hook(name: str):
+    spec = importlib.util.spec_from_file_location(f"docs_hook_{name}", ROOT / "docs" / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+from harness.examples import Example  # noqa: E402
+from harness.readiness_cache import readiness_of  # noqa: E402
+from harness.server import ExampleServer  # noqa: E402
+
+PAGE_EXAMPLE = "python"
+# The token the page's tabs tell the reader to start the example with.
+PAGE_TOKEN = _load_hook("languages").LOCAL_TOKEN
+# The example's default DIAL_NUMBER, which the page's output shows.
+PAGE_DIAL_NUMBER = "+15555550100"
+COMMAND_TIMEOUT = 60
+
+
+class PageSession:
+    """The example server and the shell state shared by one page's blocks."""
+
+    def __init__(self, server: ExampleServer, page_port: int) -> None:
+        self.server = server
+        self.page_host = f"127.0.0.1:{page_port}"
+        self.real_host = f"127.0.0.1:{server.port}"
+        self.env: dict[str, str] = {}
+        self.log_mark = 0
+
+    def to_real(self, text: str) -> str:
+        return text.replace(self.page_host, self.real_host)
+
+    def to_page(self, text: str) -> str:
+        return text.replace(self.real_host, self.page_host)
+
+    def run(self, command: str) -> str:
+        words = shlex.split(command)
+        if words and words[0] == "export" and len(words) == 2 and "=" in words[1]:
+            name, _, value = words[1].partition("=")
+            self.env[name] = value
+            return ""
+        if not words or words[0] != "dialsim":
+            raise AssertionError(f"this page may only run `dialsim` and `export`, not: {command}")
+        env = {k: v for k, v in os.environ.items() if k != "PLIVO_AUTH_TOKEN"}
+        env.update(self.env)
+        done = subprocess.run(
+            [sys.executable, "-m", "dialsim", *(self.to_real(w) for w in words[1:])],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        return self.to_page(done.stdout + done.stderr)
+
+    def new_log_lines(self, expected: int) -> list[str]:
+        # The server prints before it replies, but its output is read by a
+        # thread: give it a moment to catch up.
+        deadline = time.monotonic() + 5
+        while True:
+            lines = self.server.log.status_lines(self.log_mark)
+            if len(lines) >= expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.log_mark = self.server.log.mark()
+        return [self.to_page(line) for line in lines]
+
+
+def _normalise(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _compare(what: str, expected: str, actual: str) -> None:
+    want, got = _normalise(expected), _normalise(actual)
+    if want != got:
+        diff = "\n".join(difflib.unified_diff(want, got, "the page", "the real output", lineterm=""))
+        raise AssertionError(f"{what}: the page and the real output differ\n{diff}")
+
+
+def _session(example) -> PageSession:
+    session = example.namespace.get("page_session")
+    if session is None:
+        raise AssertionError("no example server: the page_session fixture did not run")
+    return session
+
+
+def evaluate_console(example) -> None:
+    session = _session(example)
+    command, output = None, []
+
+    def finish() -> None:
+        if command is not None:
+            _compare(f"$ {command}", "\n".join(output), session.run(command))
+
+    for line in str(example.parsed).splitlines():
+        if line.startswith("$ "):
+            finish()
+            command, output = line[2:], []
+        elif command is None:
+            if line.strip():
+                raise AssertionError(f"output before any command: {line!r}")
+        else:
+            output.append(line)
+    finish()
+
+
+def evaluate_server_output(example) -> None:
+    session = _session(example)
+    expected = _normalise(str(example.parsed))
+    _compare("the example server's output", "\n".join(expected), "\n".join(session.new_log_lines(len(expected))))
+
+
+class _Blocks:
+    """Sybil parser for fenced blocks whose info string matches ``info``."""
+
+    def __init__(self, info: str, evaluator) -> None:
+        self.lexer = RawFencedCodeBlockLexer(
+            info_pattern=re.compile(info + r"[ \t]*$\n", re.MULTILINE),
+            mapping={"source": "source"},
+        )
+        self.evaluator = evaluator
+
+    def __call__(self, document):
+        for region in self.lexer(document):
+            region.parsed = region.lexemes["source"]
+            region.evaluator = self.evaluator
+            yield region
+
+
+@pytest.fixture(scope="module")
+def page_session(tmp_path_factory):
+    example = Example.load(ROOT / "examples" / PAGE_EXAMPLE)
+    readiness = readiness_of(example)
+    if readiness.skip_reason:
+        pytest.skip(f"the testing page runs the {example.label} example: {readiness.skip_reason}")
+    if readiness.setup_error:
+        pytest.fail(readiness.setup_error, pytrace=False)
+    server = ExampleServer(readiness, auth_token=PAGE_TOKEN, dial_number=PAGE_DIAL_NUMBER)
+    server.start(tmp_path_factory.mktemp("docs-server"))
+    try:
+        server.wait_until_listening()
+        yield PageSession(server, example.port)
+    finally:
+        server.stop()
+
+
+pytest_collect_file = Sybil(
+    parsers=[
+        _Blocks(r"console", evaluate_console),
+        _Blocks(r'text[ \t]+title="Server output"', evaluate_server_output),
+    ],
+    patterns=["test-locally.md"],
+    fixtures=["page_session"],
+).pytest()

@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from harness.examples import Example, prepare  # noqa: E402
-from harness.server import ServerPool  # noqa: E402
+from harness.examples import Example, prepare
+from harness.server import ServerPool
 
-from dialsim import Simulator, check_xml, compute_signature  # noqa: E402
-from dialsim import plivo_data as pd  # noqa: E402
+from dialsim import Simulator, check_xml, compute_signature
+from dialsim import plivo_data as pd
 
 TOKEN = "MTbenchmark0000000000000000000000000000"
 

@@ -43,7 +43,9 @@ def ready(example):
     readiness = readiness_of(example)
     if readiness.skip_reason:
         if ALLOWED_SKIPS is not None and example.key not in ALLOWED_SKIPS.split(","):
-            pytest.fail(f"{readiness.skip_reason} (DIALSIM_ALLOWED_SKIPS={ALLOWED_SKIPS!r} does not allow it)", pytrace=False)
+            pytest.fail(
+                f"{readiness.skip_reason} (DIALSIM_ALLOWED_SKIPS={ALLOWED_SKIPS!r} does not allow it)", pytrace=False
+            )
         pytest.skip(readiness.skip_reason)
     if readiness.setup_error:
         pytest.fail(readiness.setup_error, pytrace=False)

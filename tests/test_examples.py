@@ -59,11 +59,17 @@ def describe(exchange) -> str:
 
 def assert_xml_reply(example, exchange, what: str):
     """The reply is HTTP 200 with valid Plivo XML; returns the parsed root."""
-    assert exchange.status == 200, f"{example.label}: {what}: expected HTTP 200 with Plivo XML, got {describe(exchange)}"
+    assert exchange.status == 200, (
+        f"{example.label}: {what}: expected HTTP 200 with Plivo XML, got {describe(exchange)}"
+    )
     media_type = (exchange.content_type or "").split(";")[0].strip()
-    assert media_type in pd.XML_CONTENT_TYPES, f"{example.label}: {what}: expected an XML Content-Type, got {describe(exchange)}"
+    assert media_type in pd.XML_CONTENT_TYPES, (
+        f"{example.label}: {what}: expected an XML Content-Type, got {describe(exchange)}"
+    )
     report = check_xml(exchange.body)
-    assert report.ok, f"{example.label}: {what}: the reply is not valid Plivo XML: {[str(p) for p in report.problems]}\n{exchange.text}"
+    assert report.ok, (
+        f"{example.label}: {what}: the reply is not valid Plivo XML: {[str(p) for p in report.problems]}\n{exchange.text}"
+    )
     return report.root
 
 
@@ -107,7 +113,9 @@ def action_params(status: str | None, *, a_leg: str | None = None, **overrides: 
 def assert_dial_reply(example, root, status: str, what: str) -> None:
     children = [child.tag for child in root]
     if status == "completed":
-        assert children in ([], ["Hangup"]), f"{example.label}: {what}: 'completed' should end the call with <Response/>, got {children}"
+        assert children in ([], ["Hangup"]), (
+            f"{example.label}: {what}: 'completed' should end the call with <Response/>, got {children}"
+        )
     else:
         speaks = [child for child in root if child.tag == "Speak" and (child.text or "").strip()]
         assert speaks, f"{example.label}: {what}: a failed dial should <Speak> to the caller, got {children}"
@@ -194,7 +202,9 @@ def _url(server, which: str) -> str:
 def test_rejects_bad_signatures(example, server, sim, which, signing):
     since = server.log.mark()
     reply = sim.request("POST", _url(server, which), action_params("completed"), signing=signing)
-    assert reply.status == 403, f"{example.label}: {signing.value} request to the {which} URL: expected 403, got {describe(reply)}"
+    assert reply.status == 403, (
+        f"{example.label}: {signing.value} request to the {which} URL: expected 403, got {describe(reply)}"
+    )
     assert_nothing_logged(example, server, sim, since)
 
 
@@ -214,7 +224,9 @@ def test_rejects_tampered_parameter(example, server, sim):
     headers = sim.signature_headers("POST", sim.public_for(server.action_url), signed)
     tampered = [(k, "completed" if k == "DialStatus" else v) for k, v in signed]
     reply = send("POST", server.action_url, params=tampered, headers=headers)
-    assert reply.status == 403, f"{example.label}: DialStatus changed after signing: expected 403, got {describe(reply)}"
+    assert reply.status == 403, (
+        f"{example.label}: DialStatus changed after signing: expected 403, got {describe(reply)}"
+    )
     assert_nothing_logged(example, server, sim, since)
 
 
@@ -244,7 +256,9 @@ def test_signature_covers_query_on_post(example, server, sim):
 def test_missing_dial_status_is_400(example, server, sim):
     since = server.log.mark()
     reply = sim.request("POST", server.action_url, action_params(None))
-    assert reply.status == 400, f"{example.label}: signed action without DialStatus: expected 400, got {describe(reply)}"
+    assert reply.status == 400, (
+        f"{example.label}: signed action without DialStatus: expected 400, got {describe(reply)}"
+    )
     assert len(reply.body) < 1024, f"{example.label}: the 400 should carry a short message, got {len(reply.body)} bytes"
     assert_nothing_logged(example, server, sim, since)
 
@@ -299,7 +313,9 @@ def test_malformed_body_is_a_client_error(example, server, sim, kind):
     if content_type:
         headers["Content-Type"] = content_type
     reply = send("POST", server.action_url, body=body, headers=headers)
-    assert reply.status in (400, 403, 415), f"{example.label}: {kind} body: expected 400, 403 or 415, got {describe(reply)}"
+    assert reply.status in (400, 403, 415), (
+        f"{example.label}: {kind} body: expected 400, 403 or 415, got {describe(reply)}"
+    )
     assert_nothing_logged(example, server, sim, since)
 
 

@@ -19,7 +19,9 @@ from dialsim.cli import main as cli_main
 # --- V3 signatures --------------------------------------------------------
 
 
-@pytest.mark.parametrize("vector", pd.SIGNATURE_VECTORS, ids=lambda v: f"{v.method}-{'query' if '?' in v.url else 'plain'}")
+@pytest.mark.parametrize(
+    "vector", pd.SIGNATURE_VECTORS, ids=lambda v: f"{v.method}-{'query' if '?' in v.url else 'plain'}"
+)
 def test_plivo_published_signature_vectors(vector):
     signature = compute_signature(
         pd.SIGNATURE_VECTOR_AUTH_TOKEN, vector.method, vector.url, pd.SIGNATURE_VECTOR_NONCE, pd.SIGNATURE_VECTOR_PARAMS
@@ -69,7 +71,9 @@ def test_plivo_python_sdk_accepts_our_signatures(seed):
         assert sdk_validate_v3_signature(method, called, nonce, token, signature, {})
     else:
         assert sdk_validate_v3_signature(method, url, nonce, token, signature, dict(params))
-    assert not sdk_validate_v3_signature(method, url.replace("/action/", "/other/"), nonce, token, signature, dict(params) if method == "POST" else {})
+    assert not sdk_validate_v3_signature(
+        method, url.replace("/action/", "/other/"), nonce, token, signature, dict(params) if method == "POST" else {}
+    )
 
 
 def test_validate_signature_takes_any_of_a_comma_list_without_trimming():
@@ -107,14 +111,38 @@ def test_good_dial_passes():
         ("Status : busy", "document", "not well-formed"),
         ("<Reply/>", "Reply", "root element must be <Response>"),
         ("<Response><Dail/></Response>", "Response/Dail[1]", "not allowed in <Response>"),
-        ('<Response><Dial method="PUT"><Number>1</Number></Dial></Response>', "Response/Dial[1]@method", "'GET' or 'POST'"),
-        ('<Response><Dial redirect="yes"><Number>1</Number></Dial></Response>', "Response/Dial[1]@redirect", "'true' or 'false'"),
-        ('<Response><Dial callerID="1"><Number>1</Number></Dial></Response>', "Response/Dial[1]@callerID", "did you mean 'callerId'"),
-        ('<Response><Dial timeout="0"><Number>1</Number></Dial></Response>', "Response/Dial[1]@timeout", "positive integer"),
-        ('<Response><Dial action="/relative"><Number>1</Number></Dial></Response>', "Response/Dial[1]@action", "absolute http(s) URL"),
+        (
+            '<Response><Dial method="PUT"><Number>1</Number></Dial></Response>',
+            "Response/Dial[1]@method",
+            "'GET' or 'POST'",
+        ),
+        (
+            '<Response><Dial redirect="yes"><Number>1</Number></Dial></Response>',
+            "Response/Dial[1]@redirect",
+            "'true' or 'false'",
+        ),
+        (
+            '<Response><Dial callerID="1"><Number>1</Number></Dial></Response>',
+            "Response/Dial[1]@callerID",
+            "did you mean 'callerId'",
+        ),
+        (
+            '<Response><Dial timeout="0"><Number>1</Number></Dial></Response>',
+            "Response/Dial[1]@timeout",
+            "positive integer",
+        ),
+        (
+            '<Response><Dial action="/relative"><Number>1</Number></Dial></Response>',
+            "Response/Dial[1]@action",
+            "absolute http(s) URL",
+        ),
         ("<Response><Dial></Dial></Response>", "Response/Dial[1]", "at least one <Number> or <User>"),
         ("<Response><Dial><Number></Number></Dial></Response>", "Response/Dial[1]/Number[1]", "must have text"),
-        ("<Response><Dial><Speak>hi</Speak><Number>1</Number></Dial></Response>", "Response/Dial[1]/Speak[1]", "not allowed in <Dial>"),
+        (
+            "<Response><Dial><Speak>hi</Speak><Number>1</Number></Dial></Response>",
+            "Response/Dial[1]/Speak[1]",
+            "not allowed in <Dial>",
+        ),
         ("<Response><Speak></Speak></Response>", "Response/Speak[1]", "must have text"),
     ],
 )
@@ -216,7 +244,7 @@ def test_cli_sends_plivo_parameters_signed(toy_server, capsys):
     assert code == 0
     report = json.loads(out)
     assert report["ok"] is True
-    (answer_path, answer_headers, answer_form), (action_path, action_headers, action_form) = _Server.requests
+    (answer_path, _answer_headers, answer_form), (_action_path, action_headers, action_form) = _Server.requests
     assert answer_path == "/dialstatus/" and answer_form["From"] == "+441234567890"
     assert answer_form["Event"] == "StartApp" and answer_form["Direction"] == "inbound"
     assert action_form["DialStatus"] == "no-answer" and action_form["DialBLegUUID"] == ""
@@ -244,7 +272,9 @@ def test_simulator_never_calls_a_host_outside_the_public_url(toy_server):
 
 
 def test_cli_reports_an_unreachable_server(capsys):
-    code = cli_main(["call", "http://127.0.0.1:9/dialstatus/", "--auth-token", TOKEN, "--outcome", "busy", "--timeout", "2"])
+    code = cli_main(
+        ["call", "http://127.0.0.1:9/dialstatus/", "--auth-token", TOKEN, "--outcome", "busy", "--timeout", "2"]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "no reply" in out

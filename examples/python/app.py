@@ -66,9 +66,7 @@ def plivo_signed(view):
 @app.route("/dialstatus/", methods=["GET", "POST"])
 @plivo_signed
 def answer():
-    dial = plivoxml.DialElement(
-        action=f"{PUBLIC_URL}/dialstatus/action/", method="POST", redirect=True
-    )
+    dial = plivoxml.DialElement(action=f"{PUBLIC_URL}/dialstatus/action/", method="POST", redirect=True)
     dial.add(plivoxml.NumberElement(DIAL_NUMBER))
     return xml_response(plivoxml.ResponseElement().add(dial))
 
@@ -104,11 +102,7 @@ def dial_action():
     # redirect="true": Plivo runs this XML next. An empty <Response/> ends
     # the call; any other status (Plivo may add new ones) is a failed dial.
     if status != "completed":
-        reply.add(
-            plivoxml.SpeakElement(
-                "Sorry, the person you are calling could not be reached. Goodbye."
-            )
-        )
+        reply.add(plivoxml.SpeakElement("Sorry, the person you are calling could not be reached. Goodbye."))
     return xml_response(reply)
 
 

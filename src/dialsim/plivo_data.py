@@ -67,8 +67,12 @@ DIAL_OUTCOMES: tuple[DialOutcome, ...] = (
     DialOutcome("completed", "The callee answered; the bridged call has ended.", True, "NORMAL_CLEARING", True),
     DialOutcome("busy", "The callee's line was busy or rejected the call.", True, "USER_BUSY", False),
     DialOutcome("no-answer", "The callee's phone rang but nobody answered in time.", True, "NO_ANSWER", False),
-    DialOutcome("failed", "The call could not be placed, for example an invalid number.", False, "UNALLOCATED_NUMBER", False),
-    DialOutcome("timeout", "Connecting timed out at a carrier or in Plivo's network.", False, "RECOVERY_ON_TIMER_EXPIRE", False),
+    DialOutcome(
+        "failed", "The call could not be placed, for example an invalid number.", False, "UNALLOCATED_NUMBER", False
+    ),
+    DialOutcome(
+        "timeout", "Connecting timed out at a carrier or in Plivo's network.", False, "RECOVERY_ON_TIMER_EXPIRE", False
+    ),
 )
 
 DIAL_STATUSES: tuple[str, ...] = tuple(o.status for o in DIAL_OUTCOMES)
@@ -142,7 +146,12 @@ class Attribute:
 DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("action", URL, "none", "Requested when the dial ends, with the dial outcome."),
     Attribute("method", HTTP_METHOD, "POST", "HTTP method used to request `action`."),
-    Attribute("redirect", BOOLEAN, "true", "`true`: the call continues with the XML that `action` returns. `false`: the reply is ignored and the call continues after `<Dial>`."),
+    Attribute(
+        "redirect",
+        BOOLEAN,
+        "true",
+        "`true`: the call continues with the XML that `action` returns. `false`: the reply is ignored and the call continues after `<Dial>`.",
+    ),
     Attribute("timeout", POSITIVE_INT, "no default", "Seconds the callee has to answer."),
     Attribute("timeLimit", POSITIVE_INT, "14400", "Longest the bridged call may last, in seconds."),
     Attribute("hangupOnStar", BOOLEAN, "false", "The caller can press `*` to drop the callee and go on with the XML."),
@@ -151,7 +160,9 @@ DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("confirmSound", URL, "none", "XML with `Play`, `Speak` or `Wait` played to the callee on answer."),
     Attribute("confirmKey", KEY, "none", "Key the callee must press to accept the call."),
     Attribute("confirmTimeout", POSITIVE_INT, "120", "Seconds the callee has to press `confirmKey`."),
-    Attribute("dialMusic", TEXT, "none", "URL of music played to the caller while dialling, or `real` for real ringback."),
+    Attribute(
+        "dialMusic", TEXT, "none", "URL of music played to the caller while dialling, or `real` for real ringback."
+    ),
     Attribute("callbackUrl", URL, "none", "Receives real-time dial events; no XML is expected back."),
     Attribute("callbackMethod", HTTP_METHOD, "POST", "HTTP method used to request `callbackUrl`."),
     Attribute("digitsMatch", TEXT, "none", "Digit patterns pressed on the A leg, reported to `callbackUrl`."),
@@ -190,8 +201,21 @@ class Element:
 
 #: Verbs allowed directly under ``<Response>``.
 RESPONSE_VERBS: tuple[str, ...] = (
-    "Conference", "DTMF", "Dial", "GetDigits", "GetInput", "Hangup", "Message", "MultiPartyCall",
-    "Play", "PreAnswer", "Record", "Redirect", "Speak", "Stream", "Wait",
+    "Conference",
+    "DTMF",
+    "Dial",
+    "GetDigits",
+    "GetInput",
+    "Hangup",
+    "Message",
+    "MultiPartyCall",
+    "Play",
+    "PreAnswer",
+    "Record",
+    "Redirect",
+    "Speak",
+    "Stream",
+    "Wait",
 )
 
 ELEMENTS: dict[str, Element] = {

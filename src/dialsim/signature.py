@@ -58,9 +58,7 @@ def base_string(method: str, url: str, params: Params | None = None) -> str:
     return base + "?" + (joined_query + "." if joined_query else "") + joined_body
 
 
-def compute_signature(
-    auth_token: str, method: str, url: str, nonce: str, params: Params | None = None
-) -> str:
+def compute_signature(auth_token: str, method: str, url: str, nonce: str, params: Params | None = None) -> str:
     """Base64 HMAC-SHA256 of ``base_string(...) + "." + nonce`` keyed by the auth token."""
     message = f"{base_string(method, url, params)}.{nonce}"
     digest = hmac.new(auth_token.encode(), message.encode(), hashlib.sha256).digest()

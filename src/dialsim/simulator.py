@@ -117,9 +117,7 @@ class Simulator:
 
     def local_for(self, public_url: str) -> str | None:
         """Where to deliver a URL found in the XML, or None if it is not ours."""
-        if public_url == self.public_base or public_url.startswith(self.public_base + "/") or public_url.startswith(
-            self.public_base + "?"
-        ):
+        if public_url == self.public_base or public_url.startswith((self.public_base + "/", self.public_base + "?")):
             return self.local_base + public_url[len(self.public_base) :]
         if public_url.startswith(self.local_base + "/"):
             return public_url
@@ -156,7 +154,9 @@ class Simulator:
         """
         signed_url = signed_url or self.public_for(url)
         headers = self.signature_headers(method, signed_url, params, signing)
-        return send(method, url, params=params, headers=headers, timeout=self.timeout, label=label, signed_url=signed_url)
+        return send(
+            method, url, params=params, headers=headers, timeout=self.timeout, label=label, signed_url=signed_url
+        )
 
     # -- the call ---------------------------------------------------------
 
@@ -265,7 +265,7 @@ def _apply(
         return params
     replaced = dict(overrides)
     names = {k for k, _ in params}
-    kept = [(k, replaced[k] if k in replaced else v) for k, v in params]
+    kept = [(k, replaced.get(k, v)) for k, v in params]
     added = [(k, v) for k, v in replaced.items() if k not in names and k not in elsewhere]
     return kept + added
 

@@ -8,7 +8,6 @@ any Content-Length) and still record what came back.
 from __future__ import annotations
 
 import http.client
-import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
@@ -117,7 +116,7 @@ def send(
         exchange.reason = response.reason
         exchange.reply_headers = {name: value for name, value in response.getheaders()}
         exchange.body = response.read()
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         exchange.error = f"no reply within {timeout:g} s"
     except (OSError, http.client.HTTPException) as error:
         exchange.error = f"{type(error).__name__}: {error}"

@@ -111,7 +111,9 @@ def _check_element(element: ET.Element, path: str, problems: list[Problem]) -> N
         child_path = f"{path}/{child.tag}[{counts[child.tag]}]"
         if "*" not in spec.children and child.tag not in spec.children:
             allowed = ", ".join(f"<{c}>" for c in spec.children) or "no child elements"
-            problems.append(Problem(child_path, f"<{child.tag}> is not allowed in <{element.tag}> (allowed: {allowed})"))
+            problems.append(
+                Problem(child_path, f"<{child.tag}> is not allowed in <{element.tag}> (allowed: {allowed})")
+            )
             continue
         if (child.tail or "").strip():
             problems.append(Problem(child_path, f"stray text after <{child.tag}>: {child.tail.strip()!r}"))

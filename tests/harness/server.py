@@ -112,13 +112,17 @@ class ExampleServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.example.label} exited with {self.process.returncode} before listening\n{self.output()}")
+                raise RuntimeError(
+                    f"{self.example.label} exited with {self.process.returncode} before listening\n{self.output()}"
+                )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"{self.example.label} did not listen on port {self.port} within {timeout:g} s\n{self.output()}")
+        raise RuntimeError(
+            f"{self.example.label} did not listen on port {self.port} within {timeout:g} s\n{self.output()}"
+        )
 
     def wait_for_exit(self, timeout: float) -> int | None:
         try:

@@ -1,0 +1,35 @@
+"""Each example is formatted by its language's own standard tool and passes its linter.
+
+A tool that is not installed skips its check, naming the tool.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from harness.examples import EXAMPLES_DIR, ROOT
+
+
+def run(command: list[str], cwd) -> subprocess.CompletedProcess:
+    if shutil.which(command[0]) is None:
+        pytest.skip(f"{command[0]} is not installed here")
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_python_sources_are_ruff_formatted():
+    paths = ["src", "tests/harness", "tests/conftest.py", "tests/test_examples.py", "tests/test_simulator.py"]
+    paths += ["tests/test_example_style.py", "examples/python", "benchmarks", "noxfile.py"]
+    done = run(["ruff", "format", "--check", *paths], ROOT)
+    assert done.returncode == 0, f"ruff format would change:\n{done.stdout}{done.stderr}"
+
+
+def test_go_example_is_gofmt_clean_and_vets():
+    directory = EXAMPLES_DIR / "go"
+    unformatted = run(["gofmt", "-l", "."], directory)
+    assert unformatted.stdout.strip() == "", f"gofmt would change: {unformatted.stdout}"
+    vet = run(["go", "vet", "./..."], directory)
+    assert vet.returncode == 0, f"go vet:\n{vet.stdout}{vet.stderr}"
+    unit = run(["go", "test", "./..."], directory)
+    assert unit.returncode == 0, f"go test:\n{unit.stdout}{unit.stderr}"

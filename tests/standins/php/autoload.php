@@ -6,8 +6,9 @@
  * toXML, Plivo\Util\v3SignatureValidation::validateV3Signature), written from
  * the project's checked facts about the SDK, quirks included. It is never part
  * of the example: the test harness loads it, when the real SDK is not
- * installed, through php.d/plivo-standin.ini (auto_prepend_file), so the
- * example's own code is the same with either.
+ * installed, by naming this file in PLIVO_SDK_AUTOLOAD, which the example's
+ * bootstrap/autoload.php reads when there is no vendor/ directory; the
+ * example's code is the same with either.
  */
 
 spl_autoload_register(static function (string $class): void {

@@ -1,0 +1,32 @@
+<?php
+
+namespace App\Http;
+
+use Illuminate\Foundation\Http\Kernel as HttpKernel;
+
+class Kernel extends HttpKernel
+{
+    /**
+     * Run on every request.
+     *
+     * Deliberately absent: TrimStrings and ConvertEmptyStringsToNull, which a
+     * new Laravel app runs globally. They rewrite the form fields that Plivo
+     * signed, so a value with a leading or trailing space would no longer
+     * match its signature.
+     */
+    protected $middleware = [
+        // 413 for a body over post_max_size (serve.php sets it to 64K), where
+        // PHP has dropped the form fields rather than parse them.
+        \Illuminate\Foundation\Http\Middleware\ValidatePostSize::class,
+    ];
+
+    /**
+     * routes/api.php runs in the "api" group: stateless, so no session,
+     * cookies or CSRF token, which Plivo could never send.
+     */
+    protected $middlewareGroups = [
+        'api' => [
+            \Illuminate\Routing\Middleware\SubstituteBindings::class,
+        ],
+    ];
+}

@@ -1,0 +1,63 @@
+<?php
+
+/*
+ * Starts this app on PHP's built-in web server: `php serve.php`.
+ *
+ * Reads HOST (default 127.0.0.1) and PORT (default 8084) from the environment,
+ * refuses to start without PLIVO_AUTH_TOKEN, then runs
+ *   php -S HOST:PORT -t public public/index.php
+ * with the settings the webhooks rely on. The built-in server handles one
+ * request at a time and is meant for development: in production, serve
+ * public/ with PHP-FPM behind nginx or Apache instead.
+ */
+
+function refuse(string $why): void
+{
+    fwrite(STDERR, "Not starting: $why\n");
+    exit(1);
+}
+
+if ((string) getenv('PLIVO_AUTH_TOKEN') === '') {
+    refuse('PLIVO_AUTH_TOKEN is not set. Set it to your Plivo auth token; '
+        .'every webhook is checked against it.');
+}
+
+$host = getenv('HOST') ?: '127.0.0.1';
+$port = getenv('PORT') ?: '8084';
+if (!ctype_digit($port) || (int) $port < 1 || (int) $port > 65535) {
+    refuse("PORT must be a number from 1 to 65535, not \"$port\".");
+}
+$publicUrl = getenv('PUBLIC_URL');
+if ($publicUrl && !preg_match('#^https?://[^/?\#]+(/[^?\#]*)?$#', $publicUrl)) {
+    refuse("PUBLIC_URL must be an http(s) URL without a query string, not \"$publicUrl\".");
+}
+
+require __DIR__.'/bootstrap/autoload.php';
+if (!class_exists(Illuminate\Foundation\Application::class)) {
+    refuse('Laravel is not installed: run `composer install`.');
+}
+if (!class_exists(Plivo\XML\Response::class)) {
+    refuse("Plivo's PHP SDK (plivo/php-sdk) is not installed: run `composer install`.");
+}
+
+$address = strpos($host, ':') !== false ? "[$host]:$port" : "$host:$port";
+$arguments = [
+    // A startup warning (a body over post_max_size, say) goes to the log,
+    // not into the response ahead of its headers.
+    '-d', 'display_errors=0',
+    '-d', 'expose_php=0',
+    // Plivo's parameters fit in a few kilobytes. Above this, PHP leaves the
+    // form fields empty and Laravel's ValidatePostSize answers 413.
+    '-d', 'post_max_size=64K',
+    '-S', $address,
+    '-t', __DIR__.'/public',
+    __DIR__.'/public/index.php',
+];
+
+if (function_exists('pcntl_exec')) {
+    // Become the server, so that signals (Ctrl-C, SIGTERM) reach it directly.
+    pcntl_exec(PHP_BINARY, $arguments);
+    refuse('could not run '.PHP_BINARY);
+}
+$server = proc_open(array_merge([PHP_BINARY], $arguments), [STDIN, STDOUT, STDERR], $pipes);
+exit($server === false ? 1 : proc_close($server));

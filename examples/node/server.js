@@ -66,30 +66,25 @@ const formBody = express.urlencoded({
   verify: rejectMalformedForm,
 });
 
-// body-parser keeps bad percent-escapes and invalid UTF-8 as they are (or
-// replaces them with U+FFFD) instead of failing, so check the raw body first.
+// body-parser does not fail on broken input: a bad escape such as %ZZ, or
+// one that is not UTF-8 such as %FF, stays literal text, and raw bytes that
+// are not UTF-8 become U+FFFD. Check the raw body before it is parsed.
 function rejectMalformedForm(req, res, buf, encoding) {
-  const invalid = (message) =>
-    Object.assign(new Error(message), { status: 400, expose: true });
+  const refuse = (status, message) =>
+    Object.assign(new Error(message), { status, expose: true });
   if (encoding !== "utf-8") {
-    throw Object.assign(new Error("Form bodies must be UTF-8"), {
-      status: 415,
-      expose: true,
-    });
+    throw refuse(415, "Form bodies must be UTF-8");
   }
   let text;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
   } catch {
-    throw invalid("Body is not valid UTF-8");
+    throw refuse(400, "Body is not valid UTF-8");
   }
-  for (const part of text.split("&")) {
-    try {
-      // Throws on a bad escape like %ZZ and on escapes that are not UTF-8, like %FF.
-      decodeURIComponent(part.replaceAll("+", " "));
-    } catch {
-      throw invalid("Malformed percent-encoding in form body");
-    }
+  try {
+    decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    throw refuse(400, "Malformed percent-encoding in form body");
   }
 }
 

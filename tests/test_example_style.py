@@ -33,3 +33,9 @@ def test_go_example_is_gofmt_clean_and_vets():
     assert vet.returncode == 0, f"go vet:\n{vet.stdout}{vet.stderr}"
     unit = run(["go", "test", "./..."], directory)
     assert unit.returncode == 0, f"go test:\n{unit.stdout}{unit.stderr}"
+
+
+def test_node_example_is_prettier_clean():
+    # Pinned and fetched by npx, so the example itself carries no formatter dependency.
+    done = run(["npx", "--yes", "prettier@3.10.1", "--check", "."], EXAMPLES_DIR / "node")
+    assert done.returncode == 0, f"prettier --check:\n{done.stdout}{done.stderr}"

@@ -15,10 +15,14 @@ from dialsim import Simulator
 #: Shaped like a Plivo auth token; new every session so nothing depends on it.
 AUTH_TOKEN = "MT" + secrets.token_hex(19)
 
-#: A PUBLIC_URL as a reverse proxy or tunnel gives it: an explicit port (which
-#: some SDKs drop when they check signatures) and a path prefix with "&" (which
-#: the XML must escape).
-PROXIED_PUBLIC_URL = "https://tunnel.example.test:8443/hooks&co"
+#: PUBLIC_URLs as a tunnel or reverse proxy gives them. "port-and-path" has an
+#: explicit port (which some SDKs drop when they check signatures) and a path
+#: prefix with "&" (which the XML must escape); "https-domain" is the plain
+#: case, where those SDKs' own helpers are used as they are.
+PROXIED_PUBLIC_URLS = {
+    "port-and-path": "https://tunnel.example.test:8443/hooks&co",
+    "https-domain": "https://calls.example.test",
+}
 
 EXAMPLES = load_examples()
 
@@ -72,10 +76,16 @@ def server(server_pool, ready):
     yield from _running(server_pool, ready)
 
 
+@pytest.fixture(params=list(PROXIED_PUBLIC_URLS), ids=list(PROXIED_PUBLIC_URLS))
+def proxied_server(request, server_pool, ready):
+    """The example configured as if reached through a tunnel at one of PROXIED_PUBLIC_URLS."""
+    yield from _running(server_pool, ready, public_url=PROXIED_PUBLIC_URLS[request.param])
+
+
 @pytest.fixture
-def proxied_server(server_pool, ready):
-    """The example configured as if reached through a tunnel at PROXIED_PUBLIC_URL."""
-    yield from _running(server_pool, ready, public_url=PROXIED_PUBLIC_URL)
+def tunnel_server(server_pool, ready):
+    """The example behind the "port-and-path" PUBLIC_URL only."""
+    yield from _running(server_pool, ready, public_url=PROXIED_PUBLIC_URLS["port-and-path"])
 
 
 @pytest.fixture

@@ -172,7 +172,9 @@ def test_routes():
     code = CONTROLLER.read_text()
     assert '[Route("dialstatus")]' in code, "the controller should be routed at /dialstatus"
     verbs = re.findall(r'\[AcceptVerbs\("GET", "POST"(?:, Route = "([^"]*)")?\)\]', code)
-    assert sorted(verbs) == ["", "action"], f"expected GET+POST actions at dialstatus and dialstatus/action, got {verbs}"
+    assert sorted(verbs) == ["", "action"], (
+        f"expected GET+POST actions at dialstatus and dialstatus/action, got {verbs}"
+    )
     assert '"/dialstatus/action/"' in code, "the Dial action URL should be PUBLIC_URL + /dialstatus/action/"
 
 
@@ -236,13 +238,17 @@ def test_log_line_format():
         r'hangup_cause=\{hangupCause\} rang=\{rang\}"',
         code,
     ), "the dial-status line does not have the contract's fields in the contract's order"
-    assert "c <= ' ' || c is >= '\\u007f' and <= '\\u009f' ? '_' : c" in code, "log values are not sanitised as the contract says"
+    assert "c <= ' ' || c is >= '\\u007f' and <= '\\u009f' ? '_' : c" in code, (
+        "log values are not sanitised as the contract says"
+    )
 
 
 def test_sdk_pitfalls_stay_avoided():
     code = CONTROLLER.read_text()
     program = PROGRAM.read_text()
-    assert not re.search(r"\.Add(Number|Speak)\([^;]*,\s*null\)", code), "a null attribute dictionary makes the SDK throw"
+    assert not re.search(r"\.Add(Number|Speak)\([^;]*,\s*null\)", code), (
+        "a null attribute dictionary makes the SDK throw"
+    )
     assert 'value.Replace("&", "&amp;")' in code, "ToString() un-escapes &amp;, so & must be escaped once more first"
     assert "Console.SetOut(TextWriter.Null);" in program, "the SDK prints signatures to Console.Out"
     assert "LogToStandardErrorThreshold = LogLevel.Trace" in program, "framework logs belong on stderr"

@@ -18,7 +18,7 @@ import pytest
 from conftest import AUTH_TOKEN
 from harness.server import ExampleServer
 
-from dialsim import Signing, check_xml, element_tree, send
+from dialsim import Signing, Simulator, check_xml, element_tree, send
 from dialsim import plivo_data as pd
 from dialsim.signature import compute_signature
 
@@ -253,11 +253,12 @@ def test_signature_covers_query_on_post(example, server, sim):
 # --- bad input ----------------------------------------------------------------
 
 
-def test_missing_dial_status_is_400(example, server, sim):
+@pytest.mark.parametrize("status", [None, ""], ids=["absent", "empty"])
+def test_missing_dial_status_is_400(example, server, sim, status):
     since = server.log.mark()
-    reply = sim.request("POST", server.action_url, action_params(None))
+    reply = sim.request("POST", server.action_url, action_params(status))
     assert reply.status == 400, (
-        f"{example.label}: signed action without DialStatus: expected 400, got {describe(reply)}"
+        f"{example.label}: signed action with DialStatus {status!r}: expected 400, got {describe(reply)}"
     )
     assert len(reply.body) < 1024, f"{example.label}: the 400 should carry a short message, got {len(reply.body)} bytes"
     assert_nothing_logged(example, server, sim, since)
@@ -336,16 +337,17 @@ def test_proxied_simulated_call(example, proxied_server, proxied_sim, outcome):
     since = proxied_server.log.mark()
     report = proxied_sim.call(outcome)
     assert report.ok, (
-        f"{example.label}: call through PUBLIC_URL={proxied_server.public_url} (signed with its port) failed: "
+        f"{example.label}: call through PUBLIC_URL={proxied_server.public_url} failed: "
         f"{[str(p) for p in report.problems]}"
     )
     assert_status_logged(example, proxied_server, since, report.exchanges[-1].params)
 
 
-def test_proxied_rejects_port_less_signature(example, proxied_server, proxied_sim):
+def test_tunnel_rejects_port_less_signature(example, tunnel_server):
     """Plivo signs the port; a signature over the URL without it is not Plivo's."""
-    signed_url = proxied_server.public_url.replace(":8443", "") + "/dialstatus/action/"
-    reply = proxied_sim.request("POST", proxied_server.action_url, action_params("busy"), signed_url=signed_url)
+    sim = Simulator(tunnel_server.answer_url, AUTH_TOKEN, public_url=tunnel_server.public_url)
+    signed_url = tunnel_server.public_url.replace(":8443", "") + "/dialstatus/action/"
+    reply = sim.request("POST", tunnel_server.action_url, action_params("busy"), signed_url=signed_url)
     assert reply.status == 403, f"{example.label}: signature without the port: expected 403, got {describe(reply)}"
 
 

@@ -54,7 +54,7 @@ module Plivo
 
       # `addDial(attrs)` becomes `add(Plivo::XML::Dial.new(attrs))`. Whatever
       # follows "add" is taken as the class name, so `add_dial` asks for a
-      # constant named `_dial`.
+      # constant named `_dial`. Like the gem, no respond_to_missing?.
       def method_missing(method, *args)
         class_name = method.to_s.sub(/\Aadd/, "")
         add(Plivo::XML.const_get(class_name).new(*args))
@@ -163,6 +163,8 @@ module Plivo
       query = parsed.query.to_s
       signed += "?" unless params.to_s.empty? && query.empty?
       query_fields = v3_query_fields(URI::DEFAULT_PARSER.unescape(query))
+      # `+` rather than interpolation: as in the gem, a value that is not a
+      # String raises TypeError.
       if method == "GET"
         fields = query_fields.merge(params)
         signed + fields.keys.sort.map { |key| key + "=" + fields[key] }.join("&")

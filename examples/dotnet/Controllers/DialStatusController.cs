@@ -141,7 +141,15 @@ public sealed class DialStatusController(DialStatusSettings settings, StatusLog 
         var method = isPost ? "POST" : "GET";
         try
         {
-            return XPlivoSignatureV3.VerifySignature(url, nonce, signature, settings.AuthToken, method, parameters);
+            // Named arguments: SDK releases differ in the order of the last two parameters
+            // (method, parameters) and these names are the same in all of them.
+            return XPlivoSignatureV3.VerifySignature(
+                uri: url,
+                nonce: nonce,
+                xPlivoSignature: signature,
+                authToken: settings.AuthToken,
+                method: method,
+                parameters: parameters);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {

@@ -143,10 +143,10 @@ def test_every_page_renders_without_errors_or_outside_requests(site, browser):
     assert len(pages) >= 10, pages
     for path in pages:
         page, errors = _open(browser, path)
+        assert not browser.outside, f"/{path}: requests that left 127.0.0.1:\n" + "\n".join(browser.outside)
         assert page.locator("article h1").count() == 1, f"/{path}: no page title"
         assert not errors, f"/{path}: " + "\n".join(errors)
         page.close()
-    assert not browser.outside, "requests that left 127.0.0.1:\n" + "\n".join(browser.outside)
     assert any(r.endswith("mermaid.min.js") for r in browser.requests), "the local Mermaid was never loaded"
 
 

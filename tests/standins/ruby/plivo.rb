@@ -18,6 +18,9 @@
 #   explicit port is dropped; it rewrites the URL string in place (a frozen
 #   string raises FrozenError); it always appends "?" when params is a Hash,
 #   even an empty one; it splits the signature header on "," without trimming.
+#   It percent-decodes a query string the way URI.decode did. (The gem's own
+#   source calls URI.decode there, which Ruby 3.0 removed; the example does
+#   not hand the SDK URLs with a query, so either way it is not exercised.)
 
 require "base64"
 require "openssl"

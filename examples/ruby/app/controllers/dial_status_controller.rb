@@ -92,9 +92,11 @@ class DialStatusController < ApplicationController
     render plain: "Invalid or missing Plivo signature\n", status: :forbidden
   end
 
+  # The SDK's helper gets Plivo's usual request right: a POST with form fields
+  # to a URL with no port and no query. Anything else is checked below.
   def plivo_signed?(url, nonce, signatures, body_pairs)
     auth_token = Rails.configuration.x.plivo_auth_token
-    if Rails.configuration.x.public_url_has_port || (body_pairs.empty? && !url.include?("?"))
+    if Rails.configuration.x.public_url_has_port || url.include?("?") || body_pairs.empty?
       return signed_as_plivo_does?(url, nonce, signatures, body_pairs, auth_token)
     end
 
@@ -105,10 +107,11 @@ class DialStatusController < ApplicationController
     false
   end
 
-  # Plivo signs scheme://host:port/path, but the Ruby SDK rebuilds the URL
-  # from URI#host and drops the port; with no parameters at all it also signs
-  # "url?" where Plivo signs "url". For those two cases, the same V3 algorithm
-  # (HMAC-SHA256 of the URL, the sorted fields and the nonce), port kept.
+  # Where the Ruby SDK's helper signs something other than Plivo does: it
+  # rebuilds the URL from URI#host, dropping the port; it signs "url?" for a
+  # request without fields; and for a URL with a query it calls URI.decode,
+  # which Ruby 3.0 removed. Here, the same V3 algorithm: HMAC-SHA256 of the
+  # URL as Plivo called it, the sorted fields and the nonce.
   def signed_as_plivo_does?(url, nonce, signatures, body_pairs, auth_token)
     base, query = url.split("?", 2)
     signed_query = URI.decode_www_form(query.to_s).sort.map { |key, value| "#{key}=#{value}" }.join("&")

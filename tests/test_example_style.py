@@ -39,3 +39,19 @@ def test_node_example_is_prettier_clean():
     # Pinned and fetched by npx, so the example itself carries no formatter dependency.
     done = run(["npx", "--yes", "prettier@3.10.1", "--check", "."], EXAMPLES_DIR / "node")
     assert done.returncode == 0, f"prettier --check:\n{done.stdout}{done.stderr}"
+
+
+def _sources(language: str, suffix: str) -> list[str]:
+    return sorted(str(p) for p in (EXAMPLES_DIR / language).rglob(f"*{suffix}") if "vendor" not in p.parts)
+
+
+def test_ruby_example_parses_without_warnings():
+    for source in _sources("ruby", ".rb"):
+        done = run(["ruby", "-wc", source], ROOT)
+        assert done.returncode == 0 and "warning" not in done.stderr, f"ruby -wc {source}:\n{done.stdout}{done.stderr}"
+
+
+def test_php_example_lints():
+    for source in _sources("php", ".php"):
+        done = run(["php", "-l", source], ROOT)
+        assert done.returncode == 0, f"php -l {source}:\n{done.stdout}{done.stderr}"

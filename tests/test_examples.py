@@ -148,33 +148,32 @@ def test_simulated_call(example, server, sim, outcome):
     assert_status_logged(example, server, since, action.params)
 
 
+def assert_action_accepted(example, server, sim, status: str, what: str, *, method="POST", query="") -> None:
+    """A signed action request for ``status`` gets the right XML and exactly one log line."""
+    since = server.log.mark()
+    params = action_params(status)
+    reply = sim.request(method, server.action_url + query, params, label="action URL")
+    root = assert_xml_reply(example, reply, what)
+    assert_dial_reply(example, root, status, what)
+    assert_status_logged(example, server, since, params)
+
+
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_action_url_by_get(example, server, sim, outcome):
-    since = server.log.mark()
-    params = action_params(outcome)
-    reply = sim.request("GET", server.action_url, params, label="action URL")
-    root = assert_xml_reply(example, reply, f"GET to the action URL with DialStatus={outcome}")
-    assert_dial_reply(example, root, outcome, f"GET action reply for {outcome!r}")
-    assert_status_logged(example, server, since, params)
+    assert_action_accepted(
+        example, server, sim, outcome, f"GET to the action URL with DialStatus={outcome}", method="GET"
+    )
 
 
 def test_unknown_dial_status_is_a_failed_dial(example, server, sim):
-    since = server.log.mark()
-    params = action_params("rejected-by-carrier")
-    reply = sim.request("POST", server.action_url, params, label="action URL")
-    root = assert_xml_reply(example, reply, "an unknown DialStatus")
-    assert_dial_reply(example, root, "rejected-by-carrier", "an unknown DialStatus")
-    assert_status_logged(example, server, since, params)
+    assert_action_accepted(example, server, sim, "rejected-by-carrier", "an unknown DialStatus")
 
 
 def test_action_url_with_its_own_query_string(example, server, sim):
     """Plivo signs the query of the action URL too (POST: query, '.', then the body)."""
-    since = server.log.mark()
-    params = action_params("busy")
-    reply = sim.request("POST", server.action_url + "?attempt=1&source=dialsim", params, label="action URL")
-    root = assert_xml_reply(example, reply, "POST to an action URL with a query string")
-    assert_dial_reply(example, root, "busy", "action URL with a query string")
-    assert_status_logged(example, server, since, params)
+    assert_action_accepted(
+        example, server, sim, "busy", "POST to an action URL with a query string", query="?attempt=1&source=dialsim"
+    )
 
 
 def test_one_of_several_signatures_is_enough(example, server, sim):

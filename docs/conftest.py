@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
+
 def _load_hook(name: str):
     spec = importlib.util.spec_from_file_location(f"docs_hook_{name}", ROOT / "docs" / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
@@ -47,9 +48,9 @@ def _load_hook(name: str):
     return module
 
 
-from harness.examples import Example  # noqa: E402
-from harness.readiness_cache import readiness_of  # noqa: E402
-from harness.server import ExampleServer  # noqa: E402
+from harness.examples import Example
+from harness.readiness_cache import readiness_of
+from harness.server import ExampleServer
 
 PAGE_EXAMPLE = "python"
 # The token the page's tabs tell the reader to start the example with.
@@ -92,6 +93,7 @@ class PageSession:
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT,
+            check=False,
             stdin=subprocess.DEVNULL,
         )
         return self.to_page(done.stdout + done.stderr)

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 import shlex
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,44 +38,66 @@ class Language:
     framework: str
     main: str  # the source file with the snippet sections, relative to examples/<key>/
     written: bool  # False until the example exists: its tabs then say so
+    verify_file: str | None = None  # where the `verify` section is, when not in `main`
     caveat: str = ""  # shown at the top of every tab of this language
     tested: str = "tested"  # how far our tests run it, for the overview table
+    install_note: str = ""  # how a reader installs what the tests cannot
+    has_notes: bool = True  # False while the example's README has no `notes` section
 
     @property
     def directory(self) -> str:
         return f"examples/{self.key}"
+
+    def file_of(self, section: str | None) -> str:
+        if section == "verify" and self.verify_file:
+            return self.verify_file
+        return self.main
 
 
 STAND_IN = (
     '!!! info "Tested with a stand-in for the {sdk}"\n'
     "    Our test machines cannot download packages from {registry}, so the tests run this example\n"
     "    with a small stand-in for the {sdk} that implements only the calls the example makes\n"
-    "    (it lives under `tests/`, never in the example). Installed as described in the\n"
-    "    example's README, the real SDK runs the same code."
+    "    (it lives under `tests/`, never in the example). With the real SDK installed, the code\n"
+    "    is the same."
 )
+WITH_STAND_IN = "tested, with a stand-in for the SDK"
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("node", "Node", "js", "Express 5", "server.js", True),
+    Language("node", "Node", "js", "Express 5", "server.js", written=True),
     Language(
         "ruby",
         "Ruby",
         "ruby",
         "Rails",
         "app/controllers/dial_status_controller.rb",
-        False,
-        STAND_IN.format(sdk="`plivo` gem", registry="RubyGems"),
-        "tested, with a stand-in for the SDK",
+        written=True,
+        caveat=STAND_IN.format(sdk="`plivo` gem", registry="RubyGems"),
+        tested=WITH_STAND_IN,
+        install_note=(
+            "Install the gems listed in the `Gemfile` with Bundler:\n\n"
+            "```console\n$ bundle install\n```\n\n"
+            "Our tests cannot run this step (no access to RubyGems): they use Debian's Rails 6.1\n"
+            "packages and the stand-in for the `plivo` gem instead."
+        ),
     ),
-    Language("python", "Python", "python", "Flask 3", "app.py", False),
+    Language("python", "Python", "python", "Flask 3", "app.py", written=True, has_notes=False),
     Language(
         "php",
         "PHP",
         "php",
         "Laravel",
         "app/Http/Controllers/DialStatusController.php",
-        False,
-        STAND_IN.format(sdk="`plivo/php-sdk` package", registry="Packagist"),
-        "tested, with a stand-in for the SDK",
+        written=True,
+        verify_file="app/Http/Middleware/VerifyPlivoSignature.php",
+        caveat=STAND_IN.format(sdk="`plivo/php-sdk` package", registry="Packagist"),
+        tested=WITH_STAND_IN,
+        install_note=(
+            "Install the packages listed in `composer.json` with Composer:\n\n"
+            "```console\n$ composer install\n```\n\n"
+            "Our tests cannot run this step (no access to Packagist): they use Debian's Laravel\n"
+            "packages and the stand-in for `plivo/php-sdk` instead."
+        ),
     ),
     Language(
         "dotnet",
@@ -81,15 +105,19 @@ LANGUAGES: tuple[Language, ...] = (
         "csharp",
         "ASP.NET Core",
         "Controllers/DialStatusController.cs",
-        False,
-        '!!! warning "Not compiled or run by our tests"\n'
-        "    This example is written to the documented API of Plivo's NuGet package, but there is\n"
-        "    no .NET SDK on our test machines: unlike the other examples, it is never compiled\n"
-        "    or run in our CI.",
-        "not compiled or run by our tests",
+        written=True,
+        caveat=(
+            '!!! warning "Not compiled or run by our tests"\n'
+            "    This example is written to the documented API of Plivo's NuGet package, but there is\n"
+            "    no .NET SDK on our test machines: unlike the other examples, it is never compiled\n"
+            "    or run in our CI."
+        ),
+        tested="not compiled or run by our tests",
     ),
-    Language("java", "Java", "java", "Javalin", "src/main/java/com/example/dialstatus/DialStatusApp.java", False),
-    Language("go", "Go", "go", "net/http", "main.go", True),
+    Language(
+        "java", "Java", "java", "Javalin 7", "src/main/java/com/example/dialstatus/DialStatusApp.java", written=True
+    ),
+    Language("go", "Go", "go", "net/http", "main.go", written=True),
 )
 
 
@@ -109,13 +137,16 @@ def _example_toml(lang: Language) -> dict:
     path = ROOT / lang.directory / "example.toml"
     try:
         with path.open("rb") as f:
-            return tomllib.load(f)
+            toml = tomllib.load(f)
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: the {lang.label} example is listed as written but has no example.toml")
+    if toml.get("label") != lang.label:
+        raise ValueError(f"{path}: label {toml.get('label')!r}, but the guide's tab is {lang.label!r}")
+    return toml
 
 
 def _snippet(lang: Language, section: str | None, title: str | None = None) -> str:
-    path = f"{lang.directory}/{lang.main}"
+    path = f"{lang.directory}/{lang.file_of(section)}"
     target = f"{path}:{section}" if section else path
     title = title or path
     return f'``` {lang.fence} title="{title}"\n--8<-- "{target}"\n```'
@@ -130,28 +161,32 @@ def _section(section: str) -> Callable[[Language], str]:
 
 
 def _install(lang: Language) -> str:
-    toml = _example_toml(lang)
-    setup = toml.get("setup", [])
-    text = f"The {lang.label} example uses {lang.framework}. In `{lang.directory}/`:\n\n"
-    if not setup:
-        return text + "Nothing to install."
-    return text + _commands(setup)
+    setup = _example_toml(lang).get("setup", [])
+    parts = [f"The {lang.label} example uses {lang.framework}."]
+    if setup:
+        parts.append(f"In `{lang.directory}/`, the tests install it with:\n\n{_commands(setup)}")
+    if lang.install_note:
+        parts.append(lang.install_note)
+    if len(parts) == 1:
+        parts.append("There is nothing to install.")
+    return "\n\n".join(parts)
 
 
 def _run(lang: Language) -> str:
     toml = _example_toml(lang)
     return (
         f"In `{lang.directory}/`, with the dependencies installed, this listens on "
-        f"`127.0.0.1:{toml['port']}`:\n\n"
-        + _commands([["export", f"PLIVO_AUTH_TOKEN={LOCAL_TOKEN}"], toml["run"]])
+        f"`127.0.0.1:{toml['port']}`:\n\n" + _commands([["export", f"PLIVO_AUTH_TOKEN={LOCAL_TOKEN}"], toml["run"]])
     )
 
 
 def _notes(lang: Language) -> str:
-    return (
-        f'--8<-- "{lang.directory}/README.md:notes"\n\n'
-        f'??? example "The whole `{lang.main}`"\n\n' + _indent(_snippet(lang, None))
+    notes = (
+        f'--8<-- "{lang.directory}/README.md:notes"'
+        if lang.has_notes
+        else f"The {lang.label} example's README has no notes yet."
     )
+    return notes + f'\n\n??? example "The whole `{lang.main}`"\n\n' + _indent(_snippet(lang, None))
 
 
 def overview() -> str:
@@ -159,7 +194,9 @@ def overview() -> str:
     rows = ["| Language | Framework | Folder | Default port | Status |", "|---|---|---|---|---|"]
     for lang in LANGUAGES:
         port = f"`{_example_toml(lang)['port']}`" if lang.written else "–"
-        rows.append(f"| {lang.label} | {lang.framework} | `{lang.directory}/` | {port} | {lang.tested if lang.written else 'not written yet'} |")
+        rows.append(
+            f"| {lang.label} | {lang.framework} | `{lang.directory}/` | {port} | {lang.tested if lang.written else 'not written yet'} |"
+        )
     return "\n".join(rows)
 
 
@@ -175,12 +212,17 @@ KINDS: dict[str, Callable[[Language], str]] = {
 PLACEHOLDER = re.compile(r"^<!--\s*languages:\s*(?P<kind>[a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
 
 
+# Tab groups that repeat a language's caveat: the first ones a reader meets
+# on each page, not every code group.
+WITH_CAVEAT = {"install", "answer", "run", "notes"}
+
+
 def tabs(kind: str) -> str:
     render = KINDS[kind]
     parts = []
     for lang in LANGUAGES:
         body = render(lang) if lang.written else _missing(lang)
-        if lang.caveat and lang.written:
+        if lang.caveat and lang.written and kind in WITH_CAVEAT:
             body = lang.caveat + "\n\n" + body
         parts.append(f'=== "{lang.label}"\n\n{_indent(body)}\n')
     return "\n".join(parts)
@@ -198,5 +240,50 @@ def render(markdown: str, where: str = "page") -> str:
     return PLACEHOLDER.sub(replace, markdown)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001 (MkDocs hook signature)
+class _HeadingsInTabs(HTMLParser):
+    """Collects the ids of headings that sit inside a tab's content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.div_depth = 0
+        self.tab_depths: list[int] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "div":
+            self.div_depth += 1
+            if "tabbed-block" in (attributes.get("class") or "").split():
+                self.tab_depths.append(self.div_depth)
+        elif re.fullmatch(r"h[1-6]", tag) and self.tab_depths and attributes.get("id"):
+            self.ids.add(attributes["id"])
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            if self.tab_depths and self.tab_depths[-1] == self.div_depth:
+                self.tab_depths.pop()
+            self.div_depth -= 1
+
+
+def _prune(items, hidden: set[str]) -> list:
+    kept = []
+    for item in items:
+        if item.id in hidden:
+            continue
+        item.children = _prune(item.children, hidden)
+        kept.append(item)
+    return kept
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    # A heading inside one language's tab (from an example's README) is not
+    # a section of the page: keep it out of the table of contents.
+    finder = _HeadingsInTabs()
+    finder.feed(html)
+    if finder.ids:
+        page.toc.items[:] = _prune(page.toc.items, finder.ids)
+    return html
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
     return render(markdown, page.file.src_uri)

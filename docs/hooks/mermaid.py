@@ -13,7 +13,7 @@ import re
 SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/mermaid\.min\.js"></script>\s*')
 
 
-def on_post_page(output: str, page, config) -> str:  # noqa: ARG001 (MkDocs hook signature)
+def on_post_page(output: str, page, config) -> str:
     if 'class="mermaid"' in output:
         return output
     return SCRIPT.sub("", output)

@@ -22,8 +22,8 @@ _SRC = Path(__file__).resolve().parents[2] / "src"
 if str(_SRC) not in sys.path:
     sys.path.insert(0, str(_SRC))
 
-from dialsim import plivo_data as pd  # noqa: E402
-from dialsim.signature import base_string, compute_signature  # noqa: E402
+from dialsim import plivo_data as pd
+from dialsim.signature import base_string, compute_signature
 
 PLACEHOLDER = re.compile(r"<!--\s*plivo:\s*(?P<name>[a-z0-9-]+)\s*-->")
 
@@ -179,5 +179,5 @@ def render(markdown: str, where: str = "page") -> str:
     return PLACEHOLDER.sub(replace, markdown)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001 (MkDocs hook signature)
+def on_page_markdown(markdown: str, page, config, files) -> str:
     return render(markdown, page.file.src_uri)

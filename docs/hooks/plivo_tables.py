@@ -53,8 +53,10 @@ def _dial_statuses() -> str:
 def _simulated_outcomes() -> str:
     rows = []
     for o in pd.DIAL_OUTCOMES:
-        cause = _code(o.hangup_cause) + ("" if o.pairing_confirmed else " ¹")
-        rows.append((_code(o.status), _code(str(o.rang).lower()), cause, "a UUID" if o.answered else "*(empty)*"))
+        mark = "" if o.pairing_confirmed else " ¹"
+        rang = _code(str(o.rang).lower()) + mark
+        cause = _code(o.hangup_cause) + mark
+        rows.append((_code(o.status), rang, cause, "a UUID" if o.answered else "*(empty)*"))
     return table(("`DialStatus`", "`DialRingStatus`", "`DialHangupCause`", "`DialBLegUUID`"), rows)
 
 
@@ -116,7 +118,7 @@ def _worked_example(vector: pd.SignatureVector) -> str:
             "",
             "String to sign (base string, a `.`, the nonce):",
             "",
-            "```text",
+            "``` { .text .wrap }",
             f"{base}.{nonce}",
             "```",
             "",

@@ -318,6 +318,7 @@ public final class DialStatusApp {
 
   // --8<-- [start:verify]
   /** True when X-Plivo-Signature-V3 holds Plivo's signature of this request. */
+  @SuppressWarnings("unchecked") // validateSignatureV3 takes its map as a generic varargs
   private boolean signatureIsValid(
       Context ctx, String method, Map<String, String> query, Map<String, String> body) {
     String signatures = ctx.header("X-Plivo-Signature-V3");

@@ -22,6 +22,8 @@ final class FormFields {
 
   /** The data is not valid form encoding or not valid UTF-8. */
   static final class MalformedFormException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     MalformedFormException(String message) {
       super(message);
     }

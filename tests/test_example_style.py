@@ -55,3 +55,26 @@ def test_php_example_lints():
     for source in _sources("php", ".php"):
         done = run(["php", "-l", source], ROOT)
         assert done.returncode == 0, f"php -l {source}:\n{done.stdout}{done.stderr}"
+
+
+GOOGLE_JAVA_FORMAT = "com.google.googlejavaformat:google-java-format:1.28.0:jar:all-deps"
+# google-java-format reaches into javac's internals, which Java 17 only opens on request.
+JAVAC_EXPORTS = [
+    f"--add-exports=jdk.compiler/com.sun.tools.javac.{package}=ALL-UNNAMED"
+    for package in ("api", "code", "file", "parser", "tree", "util")
+]
+
+
+def test_java_example_is_google_java_format_clean(tmp_path):
+    fetched = run(
+        ["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={GOOGLE_JAVA_FORMAT}", f"-DoutputDirectory={tmp_path}"],
+        ROOT,
+    )
+    assert fetched.returncode == 0, f"fetching google-java-format:\n{fetched.stdout}{fetched.stderr}"
+    (jar,) = tmp_path.glob("google-java-format-*.jar")
+    sources = _sources("java", ".java")
+    assert sources, "examples/java has no Java sources"
+    done = run(["java", *JAVAC_EXPORTS, "-jar", str(jar), "--dry-run", *sources], ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "", (
+        f"google-java-format would change:\n{done.stdout}{done.stderr}"
+    )

@@ -54,14 +54,25 @@ class Language:
         return self.main
 
 
-STAND_IN = (
-    '!!! info "Tested with a stand-in for the {sdk}"\n'
-    "    Our test machines cannot download packages from {registry}, so the tests run this example\n"
-    "    with a small stand-in for the {sdk} that implements only the calls the example makes\n"
-    "    (it lives under `tests/`, never in the example). With the real SDK installed, the code\n"
-    "    is the same."
-)
-WITH_STAND_IN = "tested, with a stand-in for the SDK"
+def _stand_in(*, sdk: str, registry: str, manifest: str, tool: str, command: str, debian: str) -> dict[str, str]:
+    """What a language that our tests run on a stand-in for its SDK says about it."""
+    return {
+        "caveat": (
+            f'!!! info "Tested with a stand-in for the {sdk}"\n'
+            f"    Our test machines cannot download packages from {registry}, so the tests run this example\n"
+            f"    with a small stand-in for the {sdk} that implements only the calls the example makes\n"
+            "    (it lives under `tests/`, never in the example). With the real SDK installed, the code\n"
+            "    is the same."
+        ),
+        "tested": "tested, with a stand-in for the SDK",
+        "install_note": (
+            f"Install the packages listed in `{manifest}` with {tool}:\n\n"
+            f"```console\n$ {command}\n```\n\n"
+            f"Our tests cannot run this step (no access to {registry}): they use {debian}\n"
+            f"and the stand-in for the {sdk} instead."
+        ),
+    }
+
 
 LANGUAGES: tuple[Language, ...] = (
     Language("node", "Node", "js", "Express 5", "server.js", written=True),
@@ -72,13 +83,13 @@ LANGUAGES: tuple[Language, ...] = (
         "Rails",
         "app/controllers/dial_status_controller.rb",
         written=True,
-        caveat=STAND_IN.format(sdk="`plivo` gem", registry="RubyGems"),
-        tested=WITH_STAND_IN,
-        install_note=(
-            "Install the gems listed in the `Gemfile` with Bundler:\n\n"
-            "```console\n$ bundle install\n```\n\n"
-            "Our tests cannot run this step (no access to RubyGems): they use Debian's Rails 6.1\n"
-            "packages and the stand-in for the `plivo` gem instead."
+        **_stand_in(
+            sdk="`plivo` gem",
+            registry="RubyGems",
+            manifest="Gemfile",
+            tool="Bundler",
+            command="bundle install",
+            debian="Debian's Rails 6.1 packages",
         ),
     ),
     Language("python", "Python", "python", "Flask 3", "app.py", written=True, has_notes=False),
@@ -90,13 +101,13 @@ LANGUAGES: tuple[Language, ...] = (
         "app/Http/Controllers/DialStatusController.php",
         written=True,
         verify_file="app/Http/Middleware/VerifyPlivoSignature.php",
-        caveat=STAND_IN.format(sdk="`plivo/php-sdk` package", registry="Packagist"),
-        tested=WITH_STAND_IN,
-        install_note=(
-            "Install the packages listed in `composer.json` with Composer:\n\n"
-            "```console\n$ composer install\n```\n\n"
-            "Our tests cannot run this step (no access to Packagist): they use Debian's Laravel\n"
-            "packages and the stand-in for `plivo/php-sdk` instead."
+        **_stand_in(
+            sdk="`plivo/php-sdk` package",
+            registry="Packagist",
+            manifest="composer.json",
+            tool="Composer",
+            command="composer install",
+            debian="Debian's Laravel packages",
         ),
     ),
     Language(

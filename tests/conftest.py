@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import secrets
 
 import pytest
 from harness.examples import load_examples
 from harness.readiness_cache import prepared, readiness_of
-from harness.server import ExampleServer, ServerPool
+from harness.server import AUTH_TOKEN, ExampleServer, ServerPool
 
 from dialsim import Simulator
 
-#: Shaped like a Plivo auth token; new every session so nothing depends on it.
-AUTH_TOKEN = "MT" + secrets.token_hex(19)
 
 #: PUBLIC_URLs as a tunnel or reverse proxy gives them. "port-and-path" has an
 #: explicit port (which some SDKs drop when they check signatures) and a path

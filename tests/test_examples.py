@@ -15,8 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import AUTH_TOKEN
-from harness.server import ExampleServer
+from harness.server import AUTH_TOKEN, ExampleServer
 
 from dialsim import Signing, Simulator, check_xml, element_tree, send
 from dialsim import plivo_data as pd

@@ -92,7 +92,7 @@ LANGUAGES: tuple[Language, ...] = (
             debian="Debian's Rails 6.1 packages",
         ),
     ),
-    Language("python", "Python", "python", "Flask 3", "app.py", written=True, has_notes=False),
+    Language("python", "Python", "python", "Flask 3", "app.py", written=True),
     Language(
         "php",
         "PHP",

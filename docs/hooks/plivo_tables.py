@@ -67,7 +67,15 @@ def _parameters(params: Sequence[pd.Parameter]) -> str:
 def _attributes(attributes: Sequence[pd.Attribute]) -> str:
     return table(
         ("Attribute", "Values", "Default", "Meaning"),
-        ((_code(a.name), a.kind, a.default, a.meaning) for a in attributes),
+        (
+            (
+                _code(a.name),
+                a.kind,
+                a.default,
+                a.meaning + (f" *Unconfirmed: {a.unconfirmed}.*" if a.unconfirmed else ""),
+            )
+            for a in attributes
+        ),
     )
 
 

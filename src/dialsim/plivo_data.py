@@ -140,6 +140,8 @@ class Attribute:
     kind: str  # one of the kind constants above
     default: str
     meaning: str
+    #: Why part of this row is not confirmed by Plivo's documentation ("" when it is).
+    unconfirmed: str = ""
 
 
 #: Attributes of ``<Dial>``: the SDKs' common whitelist (facts §1a).
@@ -150,7 +152,9 @@ DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
         "redirect",
         BOOLEAN,
         "true",
-        "`true`: the call continues with the XML that `action` returns. `false`: the reply is ignored and the call continues after `<Dial>`.",
+        "`true`: the call continues with the XML that `action` returns. `false`: the reply is ignored and the call "
+        "continues after `<Dial>`.",
+        unconfirmed="what `false` does comes from Plivo's old open-source server, not the hosted service's docs",
     ),
     Attribute("timeout", POSITIVE_INT, "no default", "Seconds the callee has to answer."),
     Attribute("timeLimit", POSITIVE_INT, "14400", "Longest the bridged call may last, in seconds."),
@@ -164,7 +168,13 @@ DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
         "dialMusic", TEXT, "none", "URL of music played to the caller while dialling, or `real` for real ringback."
     ),
     Attribute("callbackUrl", URL, "none", "Receives real-time dial events; no XML is expected back."),
-    Attribute("callbackMethod", HTTP_METHOD, "POST", "HTTP method used to request `callbackUrl`."),
+    Attribute(
+        "callbackMethod",
+        HTTP_METHOD,
+        "POST",
+        "HTTP method used to request `callbackUrl`.",
+        unconfirmed="the `POST` default comes from Plivo's old open-source server; current docs give none",
+    ),
     Attribute("digitsMatch", TEXT, "none", "Digit patterns pressed on the A leg, reported to `callbackUrl`."),
     Attribute("digitsMatchBLeg", TEXT, "none", "Digit patterns pressed on the B leg, reported to `callbackUrl`."),
     Attribute("sipHeaders", TEXT, "none", "`key=value` pairs, comma separated, sent to a SIP callee."),

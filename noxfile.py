@@ -5,20 +5,21 @@ import nox
 
 nox.options.sessions = ["tests"]
 nox.options.reuse_venv = "yes"
+# Sessions run on the Python that runs nox (3.10 or newer), so the quick start
+# works wherever `python3 -m nox` does.
 
-PYTHON = "3.11"
 # Material prints a banner about MkDocs 2 on every build; it says nothing about this site.
 QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole suite: simulator, every example as a server, the docs' code blocks, the site in a browser."""
     session.install("-e", ".[test,docs]")
     session.run("pytest", *session.posargs, env=QUIET_MKDOCS)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def examples(session: nox.Session) -> None:
     """The contract scenarios for the languages named after `--` (all when none)."""
     session.install("-e", ".[test]")
@@ -26,21 +27,21 @@ def examples(session: nox.Session) -> None:
     session.run("pytest", "tests/test_examples.py", *(["-k", selection] if selection else []))
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def docs(session: nox.Session) -> None:
     """Serve the guide at http://127.0.0.1:8000 with live reload."""
     session.install("-e", ".[docs]")
     session.run("mkdocs", "serve", "--strict", "-a", "127.0.0.1:8000", env=QUIET_MKDOCS)
 
 
-@nox.session(name="docs-build", python=PYTHON)
+@nox.session(name="docs-build")
 def docs_build(session: nox.Session) -> None:
     """Build the site in strict mode into site/."""
     session.install("-e", ".[docs]")
     session.run("mkdocs", "build", "--strict", env=QUIET_MKDOCS)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def benchmarks(session: nox.Session) -> None:
     """Print speed figures: signing, XML checking, and calls against the Python example."""
     session.install("-e", ".[test]")

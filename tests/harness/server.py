@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
 import signal
@@ -181,6 +182,8 @@ class ServerPool:
     def __init__(self, tmp_dir: Path) -> None:
         self.tmp_dir = tmp_dir
         self._servers: dict[tuple, ExampleServer] = {}
+        # Also on an interrupted run that skips fixture teardown.
+        atexit.register(self.stop_all)
 
     def get(self, readiness: Readiness, **config) -> ExampleServer:
         key = (readiness.example.key, tuple(sorted(config.items())))

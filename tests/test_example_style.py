@@ -20,7 +20,12 @@ def run(command: list[str], cwd) -> subprocess.CompletedProcess:
 
 def test_python_sources_are_ruff_formatted():
     paths = ["src", "tests/harness", "tests/conftest.py", "tests/test_examples.py", "tests/test_simulator.py"]
-    paths += ["tests/test_example_style.py", "tests/test_site.py", "tests/test_dotnet_static.py"]
+    paths += [
+        "tests/test_example_style.py",
+        "tests/test_site.py",
+        "tests/test_dotnet_static.py",
+        "tests/test_docs_sources.py",
+    ]
     paths += ["examples/python", "benchmarks", "noxfile.py", "docs"]
     done = run(["ruff", "format", "--check", *paths], ROOT)
     assert done.returncode == 0, f"ruff format would change:\n{done.stdout}{done.stderr}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -380,3 +381,22 @@ def test_cli_transcript_is_clean(example, server, answer_method):
     assert done.returncode == 0, f"{example.label}: dialsim call exited {done.returncode}:\n{done.stdout}{done.stderr}"
     assert "problem:" not in done.stdout
     assert done.stdout.rstrip().endswith("verdict: ok, 5 of 5 calls behaved as Plivo requires"), done.stdout
+
+
+def test_stalled_client_does_not_block_others(example, server, sim):
+    """A stranger who opens connections and stops mid-request must not hold up Plivo's requests."""
+    stalled = []
+    try:
+        for _ in range(3):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            connection.sendall(
+                b"POST /dialstatus/action/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nDial"
+            )
+            stalled.append(connection)
+        since = server.log.mark()
+        report = sim.call("busy")
+        assert report.ok, f"{example.label}: with 3 stalled connections open, a call failed: {report.problems}"
+        assert_status_logged(example, server, since, report.exchanges[-1].params)
+    finally:
+        for connection in stalled:
+            connection.close()

@@ -21,6 +21,7 @@ from harness.server import AUTH_TOKEN, ExampleServer
 from dialsim import Signing, Simulator, check_xml, element_tree, send
 from dialsim import plivo_data as pd
 from dialsim.signature import compute_signature
+from dialsim.simulator import dial_action_params
 
 pytestmark = pytest.mark.example
 
@@ -97,17 +98,13 @@ def assert_nothing_logged(example, server, sim, since: int) -> None:
 
 
 def action_params(status: str | None, *, a_leg: str | None = None, **overrides: str) -> list[tuple[str, str]]:
-    """Dial action parameters as Plivo sends them for ``status`` (None: no DialStatus)."""
-    outcome = pd.dial_outcome(status if status in pd.DIAL_STATUSES else "failed")
-    params = {
-        "DialStatus": status,
-        "DialRingStatus": "true" if outcome.rang else "false",
-        "DialHangupCause": outcome.hangup_cause,
-        "DialALegUUID": a_leg or f"aleg-{secrets.token_hex(8)}",
-        "DialBLegUUID": f"bleg-{secrets.token_hex(8)}" if outcome.answered else "",
-    }
+    """Dial action parameters as Plivo sends them for ``status`` (None: no DialStatus at all)."""
+    a_leg = a_leg or f"aleg-{secrets.token_hex(8)}"
+    params = dict(dial_action_params(status or "", a_leg, lambda: f"bleg-{secrets.token_hex(8)}"))
+    if status is None:
+        del params["DialStatus"]
     params.update(overrides)
-    return [(k, v) for k, v in params.items() if v is not None]
+    return list(params.items())
 
 
 def assert_dial_reply(example, root, status: str, what: str) -> None:

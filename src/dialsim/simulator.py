@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
@@ -173,14 +174,7 @@ class Simulator:
 
     def action_params(self, outcome: str, a_leg: str) -> list[tuple[str, str]]:
         """What Plivo sends to the Dial action URL when the dial ends with ``outcome``."""
-        played = pd.dial_outcome(outcome)
-        return [
-            ("DialStatus", played.status),
-            ("DialRingStatus", "true" if played.rang else "false"),
-            ("DialHangupCause", played.hangup_cause),
-            ("DialALegUUID", a_leg),
-            ("DialBLegUUID", self.new_uuid() if played.answered else ""),
-        ]
+        return dial_action_params(outcome, a_leg, self.new_uuid)
 
     def call(
         self,
@@ -246,6 +240,23 @@ class Simulator:
         else:
             _check_status(action, report.problems)
         return report
+
+
+def dial_action_params(status: str, a_leg: str, new_b_leg: Callable[[], str]) -> list[tuple[str, str]]:
+    """The parameters of a Dial action request reporting ``status``.
+
+    ``new_b_leg`` is called for a B-leg UUID only when the outcome means the
+    callee answered (so a seeded run draws the same IDs); a status Plivo does
+    not document (it may add some) is played like ``failed``.
+    """
+    played = pd.dial_outcome(status if status in pd.DIAL_STATUSES else "failed")
+    return [
+        ("DialStatus", status),
+        ("DialRingStatus", "true" if played.rang else "false"),
+        ("DialHangupCause", played.hangup_cause),
+        ("DialALegUUID", a_leg),
+        ("DialBLegUUID", new_b_leg() if played.answered else ""),
+    ]
 
 
 _ANSWER_NAMES = {p.name for p in pd.ANSWER_PARAMETERS}

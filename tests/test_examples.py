@@ -22,6 +22,7 @@ from dialsim import Signing, Simulator, check_xml, element_tree, send
 from dialsim import plivo_data as pd
 from dialsim.signature import compute_signature
 from dialsim.simulator import dial_action_params
+from dialsim.xmlcheck import content_type_problem
 
 pytestmark = pytest.mark.example
 
@@ -63,10 +64,8 @@ def assert_xml_reply(example, exchange, what: str):
     assert exchange.status == 200, (
         f"{example.label}: {what}: expected HTTP 200 with Plivo XML, got {describe(exchange)}"
     )
-    media_type = (exchange.content_type or "").split(";")[0].strip()
-    assert media_type in pd.XML_CONTENT_TYPES, (
-        f"{example.label}: {what}: expected an XML Content-Type, got {describe(exchange)}"
-    )
+    wrong_type = content_type_problem(exchange.content_type)
+    assert wrong_type is None, f"{example.label}: {what}: {wrong_type.message}; got {describe(exchange)}"
     report = check_xml(exchange.body)
     assert report.ok, (
         f"{example.label}: {what}: the reply is not valid Plivo XML: {[str(p) for p in report.problems]}\n{exchange.text}"

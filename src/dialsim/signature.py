@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
@@ -80,8 +79,3 @@ def validate_signature(
     """
     expected = compute_signature(auth_token, method, url, nonce, params)
     return any(hmac.compare_digest(piece, expected) for piece in header_value.split(","))
-
-
-def new_nonce() -> str:
-    """A fresh nonce shaped like Plivo's: twenty decimal digits."""
-    return "".join(secrets.choice("0123456789") for _ in range(20))

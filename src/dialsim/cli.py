@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import plivo_data as pd
 from .signature import base_string, compute_signature
@@ -174,7 +175,7 @@ def _run_sign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _run_check_xml(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as error:
         parser.error(f"cannot read {args.file}: {error.strerror}")
     report = check_xml(data)

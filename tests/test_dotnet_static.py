@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dotnet"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "dotnet"
 CONTROLLER = EXAMPLE / "Controllers" / "DialStatusController.cs"
 PROGRAM = EXAMPLE / "Program.cs"
 PROJECT = EXAMPLE / "DialStatus.csproj"
@@ -126,7 +127,6 @@ def marked_region(text: str, name: str, comment: str) -> str:
         "Program.cs",
         "Controllers/DialStatusController.cs",
         "README.md",
-        "example.toml",
     ],
 )
 def test_file_exists(relative):
@@ -154,15 +154,14 @@ def test_lock_file_is_real_if_present():
     assert plivo.get("contentHash"), "a restored lock file records each package's content hash"
 
 
-def test_example_toml():
-    data = tomllib.loads((EXAMPLE / "example.toml").read_text())
-    assert data["label"] == ".NET"
-    assert data["port"] == 8085
-    assert data["requires"] == ["dotnet"]
-    for command in [*data["setup"], data["run"]]:
+def test_index_entry():
+    """Its entry in tests/examples.toml: run starts what install builds."""
+    (entry,) = [e for e in tomllib.loads((ROOT / "tests" / "examples.toml").read_text())["example"] if e["key"] == "dotnet"]
+    assert entry["label"] == ".NET" and entry["port"] == 8085 and entry["requires"] == ["dotnet"]
+    for command in [*entry["install"], entry["run"]]:
         assert command and all(isinstance(word, str) and word for word in command), command
-    assert data["run"] == ["dotnet", "bin/Release/net8.0/DialStatus.dll"], "run must start what setup builds"
-    assert ["dotnet", "build", "--no-restore", "-c", "Release"] in data["setup"]
+    assert entry["run"] == ["dotnet", "bin/Release/net8.0/DialStatus.dll"], "run must start what install builds"
+    assert ["dotnet", "build", "--no-restore", "-c", "Release"] in entry["install"]
 
 
 # --- what the code says ------------------------------------------------------------

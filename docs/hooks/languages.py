@@ -145,15 +145,14 @@ def _missing(lang: Language) -> str:
 
 
 def _example_toml(lang: Language) -> dict:
-    path = ROOT / lang.directory / "example.toml"
-    try:
-        with path.open("rb") as f:
-            toml = tomllib.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: the {lang.label} example is listed as written but has no example.toml")
-    if toml.get("label") != lang.label:
-        raise ValueError(f"{path}: label {toml.get('label')!r}, but the guide's tab is {lang.label!r}")
-    return toml
+    """The language's entry in the index of the examples, tests/examples.toml."""
+    index = tomllib.loads((ROOT / "tests" / "examples.toml").read_text())
+    for entry in index["example"]:
+        if entry["key"] == lang.key:
+            if entry["label"] != lang.label:
+                raise ValueError(f"tests/examples.toml: label {entry['label']!r}, but the guide's tab is {lang.label!r}")
+            return {"setup": entry.get("install", []), **entry}
+    raise KeyError(f"tests/examples.toml has no entry for {lang.key!r}")
 
 
 def _snippet(lang: Language, section: str | None, title: str | None = None) -> str:

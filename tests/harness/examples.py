@@ -1,4 +1,4 @@
-"""The examples in examples/, as described by their example.toml files."""
+"""The examples in examples/, as the index tests/examples.toml describes them."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import tomllib
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
 TESTS_DIR = ROOT / "tests"
-
-#: The guide's tab order; also the order in which tests run.
-GUIDE_ORDER = ("node", "ruby", "python", "php", "dotnet", "java", "go")
+#: The one list of the examples (see its header for the keys).
+INDEX = TESTS_DIR / "examples.toml"
 
 SETUP_TIMEOUT = 30 * 60  # a first Maven or npm download can be slow
 
@@ -24,37 +23,51 @@ class Example:
     key: str  # the directory name under examples/
     directory: Path
     label: str
+    framework: str
+    server: str
     port: int
-    requires: tuple[str, ...]
-    setup: tuple[tuple[str, ...], ...]
+    fence: str
+    main: str
+    verify: str
+    install: tuple[tuple[str, ...], ...]
     run: tuple[str, ...]
-    sdk_name: str | None = None
+    sdk_name: str
+    sdk_registry: str
+    requires: tuple[str, ...]
+    runs: str  # "real SDK", "stand-in" or "not run"
+    setup: tuple[tuple[str, ...], ...]
     sdk_probe: tuple[str, ...] | None = None
     standin_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path) -> Example:
-        data = tomllib.loads((directory / "example.toml").read_text())
-        sdk = data.get("sdk", {})
+    def from_entry(cls, entry: dict) -> Example:
+        test = entry.get("test", {})
+        install = tuple(tuple(command) for command in entry.get("install", ()))
         return cls(
-            key=directory.name,
-            directory=directory,
-            label=data["label"],
-            port=int(data["port"]),
-            requires=tuple(data.get("requires", ())),
-            setup=tuple(tuple(command) for command in data.get("setup", ())),
-            run=tuple(data["run"]),
-            sdk_name=sdk.get("name"),
-            sdk_probe=tuple(sdk["probe"]) if "probe" in sdk else None,
-            standin_env={k: v.format(tests=TESTS_DIR) for k, v in sdk.get("standin_env", {}).items()},
+            key=entry["key"],
+            directory=EXAMPLES_DIR / entry["key"],
+            label=entry["label"],
+            framework=entry["framework"],
+            server=entry["server"],
+            port=int(entry["port"]),
+            fence=entry["fence"],
+            main=entry["main"],
+            verify=entry.get("verify", entry["main"]),
+            install=install,
+            run=tuple(entry["run"]),
+            sdk_name=entry["sdk"]["name"],
+            sdk_registry=entry["sdk"]["registry"],
+            requires=tuple(entry.get("requires", ())),
+            runs=entry["runs"],
+            setup=tuple(tuple(command) for command in test["setup"]) if "setup" in test else install,
+            sdk_probe=tuple(test["sdk_probe"]) if "sdk_probe" in test else None,
+            standin_env={k: v.format(tests=TESTS_DIR) for k, v in test.get("standin_env", {}).items()},
         )
 
 
 def load_examples() -> list[Example]:
-    """Every example that has an example.toml, in the guide's order."""
-    found = [Example.load(d) for d in EXAMPLES_DIR.iterdir() if (d / "example.toml").is_file()]
-    rank = {key: index for index, key in enumerate(GUIDE_ORDER)}
-    return sorted(found, key=lambda e: (rank.get(e.key, len(rank)), e.key))
+    """Every example in the index, in the guide's order."""
+    return [Example.from_entry(entry) for entry in tomllib.loads(INDEX.read_text())["example"]]
 
 
 @dataclass
@@ -112,8 +125,10 @@ def prepare(example: Example) -> Readiness:
         )
         if probe.returncode != 0:
             if example.standin_env:
-                readiness.sdk = f"SDK stand-in ({example.sdk_name} not installed here)"
+                readiness.sdk = f"SDK stand-in ({example.sdk_name} from {example.sdk_registry} not installed here)"
                 readiness.env = dict(example.standin_env)
             else:
-                readiness.skip_reason = f"{example.label}: Plivo SDK {example.sdk_name} is not installed here"
+                readiness.skip_reason = (
+                    f"{example.label}: Plivo SDK {example.sdk_name} ({example.sdk_registry}) is not installed here"
+                )
     return readiness

@@ -25,14 +25,23 @@ class Status:
     meaning: str
 
 
-#: ``CallStatus`` values sent in voice callbacks (Plivo's call-status page).
+#: ``CallStatus`` values sent in voice callbacks (Plivo's call-status page;
+#: the answer URL's own values are on its XML request page).
 CALL_STATUSES: tuple[Status, ...] = (
     Status("in-progress", "The call was answered and is still going on; the Hangup API can end it."),
     Status("completed", "The call ended: one of the parties hung up, or the Hangup API ended it."),
-    Status("ringing", "The called phone is ringing. Sent only to the ring URL."),
+    Status(
+        "ringing",
+        "The call is ringing. An incoming call's answer URL request carries it, and so does the ring URL request of "
+        "an outbound call.",
+    ),
     Status("no-answer", "Nobody answered the call."),
     Status("busy", "The called line was busy."),
-    Status("cancel", "The caller gave up before the call was answered."),
+    Status(
+        "cancel",
+        "The call was cancelled before it was answered. Plivo's pages disagree on who cancels it: the caller, or "
+        "the called party.",
+    ),
     Status(
         "timeout",
         "Connecting the call timed out, because of a terminating carrier or network delay at Plivo.",
@@ -62,7 +71,8 @@ class DialOutcome:
 
 
 #: ``DialStatus`` values (Plivo's dial status reporting page), in the order
-#: the guide lists them.
+#: the guide lists them. Plivo lists only the values: each ``meaning`` is this
+#: guide's reading of the value, not Plivo's wording.
 DIAL_OUTCOMES: tuple[DialOutcome, ...] = (
     DialOutcome("completed", "The callee answered; the bridged call has ended.", True, "NORMAL_CLEARING", True),
     DialOutcome("busy", "The callee's line was busy or rejected the call.", True, "USER_BUSY", False),
@@ -100,7 +110,11 @@ class Parameter:
 DIAL_ACTION_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("DialStatus", "Outcome of the dial: `completed`, `busy`, `failed`, `timeout` or `no-answer`."),
     Parameter("DialRingStatus", "`true` if the dialled phone rang, `false` if it never did."),
-    Parameter("DialHangupCause", "Standard telephony hangup cause of the dialled leg, for example `NORMAL_CLEARING`."),
+    Parameter(
+        "DialHangupCause",
+        "Standard telephony hangup cause of the dialled leg, a name such as `NORMAL_CLEARING` (an example taken from "
+        "Plivo's old open-source server; not confirmed for the hosted service).",
+    ),
     Parameter("DialALegUUID", "`CallUUID` of the A leg: the inbound call that ran the `<Dial>`."),
     Parameter("DialBLegUUID", "`CallUUID` of the B leg: the call to the dialled number. Empty when nobody answered."),
 )
@@ -111,7 +125,11 @@ ANSWER_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("CallUUID", "Unique identifier of the call."),
     Parameter("From", "Caller's number, with country code."),
     Parameter("To", "Called number: your Plivo number for an inbound call."),
-    Parameter("CallStatus", "`ringing`, `in-progress` or `completed`."),
+    Parameter(
+        "CallStatus",
+        "`ringing`, `in-progress` or `completed`; for an outbound call that ended unanswered, also `busy`, `failed`, "
+        "`timeout` or `no-answer`.",
+    ),
     Parameter("Direction", "`inbound` or `outbound`."),
     Parameter("Event", "`StartApp` on the request to the answer URL."),
     Parameter("ALegUUID", "Outbound calls only: `CallUUID` of the first leg."),
@@ -165,7 +183,11 @@ DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("confirmKey", KEY, "none", "Key the callee must press to accept the call."),
     Attribute("confirmTimeout", POSITIVE_INT, "120", "Seconds the callee has to press `confirmKey`."),
     Attribute(
-        "dialMusic", TEXT, "none", "URL of music played to the caller while dialling, or `real` for real ringback."
+        "dialMusic",
+        TEXT,
+        "none",
+        "URL that returns XML (`Play`, `Speak`, `Wait`) for what the caller hears while the dial rings, not an audio "
+        "file; or `real` for the real ringback.",
     ),
     Attribute("callbackUrl", URL, "none", "Receives real-time dial events; no XML is expected back."),
     Attribute(
@@ -348,4 +370,5 @@ CALLBACK_SETTINGS: tuple[CallbackSetting, ...] = (
     CallbackSetting("tt", "Total time including retries, ms", "100-55000", "55000"),
     CallbackSetting("rc", "Retries of the same URL", "0-5", "1"),
     CallbackSetting("rp", "Retry on: `4xx`, `5xx`, `ct`, `rt`, `all`", "comma list", "ct,rt"),
+    CallbackSetting("er", "Edge region the request is sent from", "`nearest`, `local` or a named region", "nearest"),
 )

@@ -11,13 +11,14 @@ from harness.server import AUTH_TOKEN, ExampleServer, ServerPool
 
 from dialsim import Simulator
 
-
-#: PUBLIC_URLs as a tunnel or reverse proxy gives them. "port-and-path" has an
-#: explicit port (which some SDKs drop when they check signatures) and a path
-#: prefix with "&" (which the XML must escape); "https-domain" is the plain
-#: case, where those SDKs' own helpers are used as they are.
-PROXIED_PUBLIC_URLS = {
-    "port-and-path": "https://tunnel.example.test:8443/hooks&co",
+#: PUBLIC_URLs as users type them for a tunnel, a reverse proxy or a domain.
+#: An explicit port is one that some SDKs drop when they check signatures; a
+#: path holds "&" (which the XML must escape) and "+" (which a query decoder
+#: would turn into a space); a trailing "/" is to be dropped.
+PUBLIC_URLS = {
+    "trailing-slash": "https://calls.example.test/",
+    "explicit-port": "https://tunnel.example.test:8443",
+    "path": "https://proxy.example.test/hooks&co/a+b",
     "https-domain": "https://calls.example.test",
 }
 
@@ -59,30 +60,32 @@ def _running(pool: ServerPool, readiness, **config) -> ExampleServer:
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
     yield server
-    # Whatever a test sent, the server must still be serving afterwards.
-    if not server.alive():
-        pytest.fail(
-            f"{server.example.label}: the server died during this test (exit {server.process.returncode})\n{server.output()}",
-            pytrace=False,
-        )
+    check_after_use(server)
+
+
+def check_after_use(server: ExampleServer) -> None:
+    """Whatever a test sent, the server is still serving and wrote no stack trace."""
+    problem = server.problem_after_use()
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
 def server(server_pool, ready):
-    """The example with the default configuration (PUBLIC_URL = its local address)."""
+    """The example with its defaults: no PUBLIC_URL (so its local address), no HOST."""
     yield from _running(server_pool, ready)
 
 
-@pytest.fixture(params=list(PROXIED_PUBLIC_URLS), ids=list(PROXIED_PUBLIC_URLS))
-def proxied_server(request, server_pool, ready):
-    """The example configured as if reached through a tunnel at one of PROXIED_PUBLIC_URLS."""
-    yield from _running(server_pool, ready, public_url=PROXIED_PUBLIC_URLS[request.param])
+@pytest.fixture(params=list(PUBLIC_URLS), ids=list(PUBLIC_URLS))
+def public_url_server(request, server_pool, ready):
+    """The example started with one of PUBLIC_URLS, exactly as typed."""
+    yield from _running(server_pool, ready, public_url=PUBLIC_URLS[request.param])
 
 
 @pytest.fixture
 def tunnel_server(server_pool, ready):
-    """The example behind the "port-and-path" PUBLIC_URL only."""
-    yield from _running(server_pool, ready, public_url=PROXIED_PUBLIC_URLS["port-and-path"])
+    """The example behind the "explicit-port" PUBLIC_URL only."""
+    yield from _running(server_pool, ready, public_url=PUBLIC_URLS["explicit-port"])
 
 
 @pytest.fixture
@@ -91,8 +94,8 @@ def sim(server) -> Simulator:
 
 
 @pytest.fixture
-def proxied_sim(proxied_server) -> Simulator:
-    return Simulator(proxied_server.answer_url, AUTH_TOKEN, public_url=proxied_server.public_url)
+def public_url_sim(public_url_server) -> Simulator:
+    return Simulator(public_url_server.answer_url, AUTH_TOKEN, public_url=public_url_server.public_url)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -107,4 +110,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         elif readiness.setup_error:
             terminalreporter.write_line(f"{label:8} SETUP FAILED (see errors above)")
         else:
-            terminalreporter.write_line(f"{label:8} ran on {readiness.sdk}")
+            example = readiness.example
+            terminalreporter.write_line(
+                f"{label:8} ran on {readiness.sdk}, served by {example.server}: {' '.join(example.run)}"
+            )

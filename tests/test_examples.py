@@ -14,9 +14,12 @@ import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
-from harness.server import AUTH_TOKEN, ExampleServer
+from harness import rawhttp
+from harness.server import AUTH_TOKEN, HANGUP_PREFIX, REFUSED_PREFIX, ExampleServer
+from harness.traces import find_traces
 
 from dialsim import Signing, Simulator, check_xml, element_tree, send
 from dialsim import plivo_data as pd
@@ -27,7 +30,16 @@ from dialsim.xmlcheck import content_type_problem
 pytestmark = pytest.mark.example
 
 OUTCOMES = pd.DIAL_STATUSES
-UNSAFE_IN_LOG = re.compile(r"[\x00-\x20\x7f-\x9f]")
+#: What log_safe replaces with "_" (see examples/README.md, "Log lines").
+UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
+#: Every kind of character that could end a log line or forge a field, and a forged line.
+UNSAFE_TEXT = (
+    "x\r\n\x00\x1b\t \x7f\x85\u2028\u2029end"
+    "\ndial-status status=completed aleg=forged bleg= hangup_cause=x rang=true"
+    "\r\ncall-hangup call=forged status=completed hangup_cause=x duration=1"
+)
+#: How long a start-up error may take to end the process (a cold JVM or Rails boot).
+START_UP_ERROR_TIMEOUT = 90
 
 
 def for_log(value: str | None) -> str:
@@ -42,6 +54,16 @@ def expected_log_line(params: list[tuple[str, str]]) -> str:
         f" bleg={for_log(values.get('DialBLegUUID'))}"
         f" hangup_cause={for_log(values.get('DialHangupCause'))}"
         f" rang={for_log(values.get('DialRingStatus'))}"
+    )
+
+
+def expected_hangup_line(params: list[tuple[str, str]]) -> str:
+    values = dict(params)
+    return (
+        f"call-hangup call={for_log(values.get('CallUUID'))}"
+        f" status={for_log(values.get('CallStatus'))}"
+        f" hangup_cause={for_log(values.get('HangupCause'))}"
+        f" duration={for_log(values.get('Duration'))}"
     )
 
 
@@ -83,6 +105,17 @@ def assert_status_logged(example, server, since: int, params) -> None:
     assert status_lines == [expected], f"{example.label}: expected exactly one dial-status line, got {status_lines!r}"
 
 
+def assert_hangup_logged(example, server, since: int, params) -> None:
+    """Exactly one call-hangup line, the contract's, and no dial-status line."""
+    expected = expected_hangup_line(params)
+    call = for_log(dict(params).get("CallUUID"))
+    line = server.log.wait_for(lambda text: f" call={call} " in text, since, prefix=HANGUP_PREFIX)
+    assert line is not None, f"{example.label}: expected the log line {expected!r}; stdout was:\n{server.output()}"
+    assert line == expected, f"{example.label}: call-hangup line differs\nexpected {expected!r}\n     got {line!r}"
+    hangup_lines = server.log.status_lines(since, prefix=HANGUP_PREFIX)
+    assert hangup_lines == [expected], f"{example.label}: expected exactly one call-hangup line, got {hangup_lines!r}"
+
+
 def assert_nothing_logged(example, server, sim, since: int) -> None:
     """No dial-status line since ``since``: proven by a sentinel request logged after it."""
     sentinel = f"sentinel-{secrets.token_hex(6)}"
@@ -94,6 +127,8 @@ def assert_nothing_logged(example, server, sim, since: int) -> None:
     before = server.log.status_lines(since)
     before = before[: before.index(line)]
     assert before == [], f"{example.label}: expected nothing logged for a rejected request, got {before!r}"
+    hangups = server.log.status_lines(since, prefix=HANGUP_PREFIX)
+    assert hangups == [], f"{example.label}: expected no call-hangup line for a rejected request, got {hangups!r}"
 
 
 def action_params(status: str | None, *, a_leg: str | None = None, **overrides: str) -> list[tuple[str, str]]:
@@ -139,9 +174,11 @@ def test_simulated_call(example, server, sim, outcome):
     since = server.log.mark()
     report = sim.call(outcome)
     assert report.ok, f"{example.label}: simulated call ending {outcome!r} failed: {[str(p) for p in report.problems]}"
-    action = report.exchanges[-1]
+    action = report.action
     assert_dial_reply(example, check_xml(action.body).root, outcome, f"action reply for {outcome!r}")
     assert_status_logged(example, server, since, action.params)
+    assert report.hangup is not None, f"{example.label}: the simulated call ended without its hangup request"
+    assert_hangup_logged(example, server, since, report.hangup.params)
 
 
 def assert_action_accepted(example, server, sim, status: str, what: str, *, method="POST", query="") -> None:
@@ -315,27 +352,42 @@ def test_malformed_body_is_a_client_error(example, server, sim, kind):
     assert_nothing_logged(example, server, sim, since)
 
 
-# --- behind a tunnel: PUBLIC_URL with a port and a path ------------------------
+# --- PUBLIC_URL as users type it: trailing "/", a port, a path, a plain domain --------
 
 
-def test_proxied_answer_xml(example, proxied_server, proxied_sim):
-    reply = proxied_sim.request("POST", proxied_server.answer_url, proxied_sim.answer_params(proxied_sim.new_uuid()))
-    root = assert_xml_reply(example, reply, f"answer with PUBLIC_URL={proxied_server.public_url}")
-    assert element_tree(root) == expected_answer_tree(proxied_server), (
-        f"{example.label}: with PUBLIC_URL={proxied_server.public_url} the answer XML differs\n"
-        f"expected {expected_answer_tree(proxied_server)}\n     got {element_tree(root)}"
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_public_url_answer_xml(example, public_url_server, public_url_sim, method):
+    server, sim = public_url_server, public_url_sim
+    reply = sim.request(method, server.answer_url, sim.answer_params(sim.new_uuid()))
+    root = assert_xml_reply(example, reply, f"{method} answer with PUBLIC_URL={server.public_url_as_typed}")
+    assert element_tree(root) == expected_answer_tree(server), (
+        f"{example.label}: with PUBLIC_URL={server.public_url_as_typed} the answer XML differs\n"
+        f"expected {expected_answer_tree(server)}\n     got {element_tree(root)}"
+    )
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_public_url_action(example, public_url_server, public_url_sim, method):
+    assert_action_accepted(
+        example,
+        public_url_server,
+        public_url_sim,
+        "busy",
+        f"{method} to the action URL with PUBLIC_URL={public_url_server.public_url_as_typed}",
+        method=method,
     )
 
 
 @pytest.mark.parametrize("outcome", ["completed", "busy"])
-def test_proxied_simulated_call(example, proxied_server, proxied_sim, outcome):
-    since = proxied_server.log.mark()
-    report = proxied_sim.call(outcome)
+def test_public_url_simulated_call(example, public_url_server, public_url_sim, outcome):
+    server = public_url_server
+    since = server.log.mark()
+    report = public_url_sim.call(outcome)
     assert report.ok, (
-        f"{example.label}: call through PUBLIC_URL={proxied_server.public_url} failed: "
+        f"{example.label}: call through PUBLIC_URL={server.public_url_as_typed} failed: "
         f"{[str(p) for p in report.problems]}"
     )
-    assert_status_logged(example, proxied_server, since, report.exchanges[-1].params)
+    assert_status_logged(example, server, since, report.action.params)
 
 
 def test_tunnel_rejects_port_less_signature(example, tunnel_server):
@@ -349,17 +401,59 @@ def test_tunnel_rejects_port_less_signature(example, tunnel_server):
 # --- configuration -------------------------------------------------------------
 
 
+def assert_start_up_error(example, server: ExampleServer, names: tuple[str, ...], what: str) -> None:
+    """The process ends non-zero within a bound, with a plain message on stderr naming the problem."""
+    code = server.wait_for_exit(START_UP_ERROR_TIMEOUT)
+    assert code is not None, f"{example.label}: still running {START_UP_ERROR_TIMEOUT} s after start with {what}"
+    assert code != 0, f"{example.label}: exited 0 with {what}; expected a non-zero exit"
+    stderr = server.stderr_text()
+    assert stderr.strip(), f"{example.label}: nothing on stderr with {what}; stdout was:\n{server.log.text()}"
+    assert any(name in stderr for name in names), (
+        f"{example.label}: the message for {what} should name {' or '.join(names)}; stderr:\n{stderr[-2000:]}"
+    )
+    traces = find_traces(stderr)
+    assert not traces, f"{example.label}: {what} gives a stack trace, not a message:\n" + "\n".join(traces)
+
+
 def test_refuses_to_start_without_auth_token(example, ready, tmp_path):
     server = ExampleServer(ready, auth_token=None)
     server.start(tmp_path)
     try:
-        code = server.wait_for_exit(60)
-        assert code is not None, f"{example.label}: started without PLIVO_AUTH_TOKEN; it must refuse to"
-        assert code != 0, f"{example.label}: exited 0 without PLIVO_AUTH_TOKEN; expected a non-zero exit"
-        said = server.output()
-        assert "PLIVO_AUTH_TOKEN" in said, f"{example.label}: the refusal should name PLIVO_AUTH_TOKEN:\n{said}"
+        assert_start_up_error(example, server, ("PLIVO_AUTH_TOKEN",), "no PLIVO_AUTH_TOKEN")
     finally:
         server.stop()
+
+
+def test_port_that_is_not_a_number(example, ready, tmp_path):
+    server = ExampleServer(ready, auth_token=AUTH_TOKEN, env={"PORT": "abc"})
+    server.start(tmp_path)
+    try:
+        assert_start_up_error(example, server, ("PORT", "abc"), "PORT=abc")
+    finally:
+        server.stop()
+
+
+def test_port_that_is_taken(example, ready, tmp_path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        server = ExampleServer(ready, auth_token=AUTH_TOKEN, port=port)
+        server.start(tmp_path)
+        try:
+            assert_start_up_error(example, server, (str(port),), f"PORT={port} already taken")
+        finally:
+            server.stop()
+
+
+def test_default_bind_is_loopback_only(example, server):
+    """With no HOST, every socket the server's processes listen on is on 127.0.0.1 or ::1."""
+    listening = server.listening_addresses()
+    assert any(port == server.port for _, port in listening), (
+        f"{example.label}: no process of the server's group listens on port {server.port}; found {listening}"
+    )
+    beyond = [(address, port) for address, port in listening if address not in ("127.0.0.1", "::1", "::ffff:127.0.0.1")]
+    assert not beyond, f"{example.label}: with no HOST set, the server listens beyond loopback on {beyond}"
 
 
 # --- the CLI, as a reader runs it -------------------------------------------------
@@ -392,7 +486,162 @@ def test_stalled_client_does_not_block_others(example, server, sim):
         since = server.log.mark()
         report = sim.call("busy")
         assert report.ok, f"{example.label}: with 3 stalled connections open, a call failed: {report.problems}"
-        assert_status_logged(example, server, since, report.exchanges[-1].params)
+        assert_status_logged(example, server, since, report.action.params)
     finally:
         for connection in stalled:
             connection.close()
+
+
+# --- the hangup request at the answer URL ------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_hangup_request(example, server, sim, method):
+    since = server.log.mark()
+    params = sim.hangup_params(sim.new_uuid())
+    reply = sim.request(method, server.answer_url, params, label="hangup request")
+    root = assert_xml_reply(example, reply, f"{method} hangup request (CallStatus=completed) to the answer URL")
+    assert [child.tag for child in root] == [], (
+        f"{example.label}: the call is over; the hangup reply should be an empty <Response/>, got {reply.text!r}"
+    )
+    assert_hangup_logged(example, server, since, params)
+    assert server.log.status_lines(since) == [], f"{example.label}: a hangup request logged a dial-status line"
+
+
+# --- refusals say why -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+@pytest.mark.parametrize("which", BOTH_URLS)
+@pytest.mark.parametrize(
+    ("signing", "reason"),
+    [(Signing.NONE, "no-signature"), (Signing.FORGED, "bad-signature")],
+    ids=["unsigned", "forged"],
+)
+def test_refusal_is_logged(example, server, sim, which, signing, reason, method):
+    since = server.log.mark()
+    reply = sim.request(method, _url(server, which), action_params("completed"), signing=signing)
+    assert reply.status == 403, f"{example.label}: {signing.value} {method} to the {which} URL: got {describe(reply)}"
+    expected = f"request-refused reason={reason} url={for_log(sim.public_for(reply.url))}"
+    line = server.log.wait_for(lambda text: True, since, prefix=REFUSED_PREFIX)
+    assert line == expected, f"{example.label}: refusal line differs\nexpected {expected!r}\n     got {line!r}"
+    assert_nothing_logged(example, server, sim, since)
+    refused = server.log.status_lines(since, prefix=REFUSED_PREFIX)
+    assert refused == [expected], f"{example.label}: expected exactly one request-refused line, got {refused!r}"
+    secrets_sent = [AUTH_TOKEN, *reply_signatures(reply)]
+    assert not any(secret in line for secret in secrets_sent), f"{example.label}: the refusal line leaks a secret"
+
+
+def reply_signatures(exchange) -> list[str]:
+    value = exchange.request_headers.get(pd.SIGNATURE_HEADER, "")
+    return [part for part in value.split(",") if part]
+
+
+# --- unsafe characters in every logged field ----------------------------------------
+
+DIAL_STATUS_FIELDS = ["DialStatus", "DialALegUUID", "DialBLegUUID", "DialHangupCause", "DialRingStatus"]
+HANGUP_FIELDS = ["CallUUID", "CallStatus", "HangupCause", "Duration"]
+
+
+@pytest.mark.parametrize("field", DIAL_STATUS_FIELDS)
+def test_unsafe_characters_in_dial_status_field(example, server, sim, field):
+    since = server.log.mark()
+    params = action_params("busy")
+    params = [(k, v + UNSAFE_TEXT if k == field else v) for k, v in params]
+    reply = sim.request("POST", server.action_url, params)
+    root = assert_xml_reply(example, reply, f"{field} with control characters and a forged line")
+    assert_dial_reply(example, root, dict(params)["DialStatus"], f"{field} with unsafe characters")
+    assert_status_logged(example, server, since, params)
+    assert server.log.status_lines(since, prefix=HANGUP_PREFIX) == [], f"{example.label}: a forged call-hangup line"
+
+
+@pytest.mark.parametrize("field", HANGUP_FIELDS)
+def test_unsafe_characters_in_hangup_field(example, server, sim, field):
+    since = server.log.mark()
+    params = [(k, v + UNSAFE_TEXT if k == field else v) for k, v in sim.hangup_params(sim.new_uuid())]
+    reply = sim.request("POST", server.answer_url, params, label="hangup request")
+    assert_xml_reply(example, reply, f"hangup request with unsafe characters in {field}")
+    assert_hangup_logged(example, server, since, params)
+    assert server.log.status_lines(since) == [], f"{example.label}: a forged dial-status line got through"
+
+
+#: Query strings for a refused request: percent-escaped (a decoder would make them
+#: unsafe) and raw bytes on the request line (ESC, DEL, NEL, U+2028, U+2029 in UTF-8).
+REFUSED_QUERIES = {
+    "escaped": b"note=%0D%0Adial-status%20status=completed%00%1B%09%7F%C2%85%E2%80%A8%E2%80%A9%20x",
+    "raw": b"note=a\x1bb\x7fc\xc2\x85d\xe2\x80\xa8e\xe2\x80\xa9f",
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED_QUERIES)
+def test_unsafe_characters_in_refused_url(example, server, sim, kind):
+    since = server.log.mark()
+    request = (
+        b"POST /dialstatus/action/?" + REFUSED_QUERIES[kind] + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 15\r\nConnection: close\r\n\r\n"
+        b"DialStatus=busy"
+    )
+    reply = rawhttp.exchange(server.port, [request])
+    assert reply.statuses and reply.statuses[0] in (400, 403, 414), (
+        f"{example.label}: unsigned request with a {kind} unsafe query: expected 403 (or 400), got {reply.describe()}"
+    )
+    assert_nothing_logged(example, server, sim, since)
+    refused = server.log.status_lines(since, prefix=REFUSED_PREFIX)
+    if reply.statuses[0] == 403:
+        assert len(refused) == 1, f"{example.label}: expected one request-refused line, got {refused!r}"
+        line = refused[0]
+        shape = re.fullmatch(r"request-refused reason=no-signature url=(\S+)", line)
+        assert shape and not UNSAFE_IN_LOG.search(shape.group(1)), (
+            f"{example.label}: the refused URL is not log_safe: {line!r}"
+        )
+        if kind == "escaped":  # the URL the check used holds the query as it was sent
+            expected = f"{server.public_url}/dialstatus/action/?{REFUSED_QUERIES[kind].decode()}"
+            assert line == f"request-refused reason=no-signature url={expected}", (
+                f"{example.label}: refused URL differs: {line!r}"
+            )
+    forged = [
+        line for line in server.log.since(since) if "forged" in line or line.startswith("dial-status status=completed%")
+    ]
+    assert not forged, f"{example.label}: a forged line: {forged!r}"
+
+
+# --- the body limit, at its edge, and queries Plivo really sends ---------------------
+
+BODY_LIMIT = 65536
+
+
+def params_with_body_size(size: int) -> list[tuple[str, str]]:
+    params = action_params("busy") + [("Padding", "")]
+    padding = size - len(urlencode(params))
+    return params[:-1] + [("Padding", "x" * padding)]
+
+
+def test_body_just_under_the_limit_is_accepted(example, server, sim):
+    since = server.log.mark()
+    params = params_with_body_size(BODY_LIMIT - 8)
+    assert len(urlencode(params)) == BODY_LIMIT - 8
+    reply = sim.request("POST", server.action_url, params)
+    assert_xml_reply(example, reply, f"a signed body of {BODY_LIMIT - 8} bytes")
+    assert_status_logged(example, server, since, params)
+
+
+def test_body_just_over_the_limit_is_refused(example, server, sim):
+    since = server.log.mark()
+    params = params_with_body_size(BODY_LIMIT + 8)
+    reply = sim.request("POST", server.action_url, params)
+    assert reply.status in (413, 400), (
+        f"{example.label}: a signed body of {BODY_LIMIT + 8} bytes: expected 413 (or 400), got {describe(reply)}"
+    )
+    assert_nothing_logged(example, server, sim, since)
+
+
+def test_action_query_with_escaped_delimiters_and_repeated_key(example, server, sim):
+    """Plivo signs the action URL as written in the Dial: escapes and repeated keys included."""
+    assert_action_accepted(
+        example,
+        server,
+        sim,
+        "busy",
+        "POST to an action URL whose query has %26, %3D and a repeated key",
+        query="?next=a%26b%3Dc&tag=1&tag=2",
+    )

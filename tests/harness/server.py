@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .examples import Example, Readiness
+from .traces import find_traces
 
 #: The auth token the example servers check signatures with: shaped like a
 #: Plivo auth token, new every session so that nothing depends on it.
@@ -20,6 +21,29 @@ AUTH_TOKEN = "MT" + secrets.token_hex(19)
 
 START_TIMEOUT = 120.0  # a cold JVM or Rails boot on two busy cores
 LOG_PREFIX = "dial-status "
+HANGUP_PREFIX = "call-hangup "
+REFUSED_PREFIX = "request-refused "
+
+
+#: Variables a user's shell would have; nothing else of the test runner's
+#: environment reaches a server.
+PASSED_THROUGH = ("PATH", "HOME", "TMPDIR")
+
+
+def clean_env(
+    readiness: Readiness, *, auth_token: str | None, public_url: str | None, dial_number: str | None
+) -> dict[str, str]:
+    """The environment a README's run command gets: a shell's basics and the contract's variables."""
+    env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    env.update(readiness.env)  # the SDK stand-in, when the real SDK is not installed here
+    if auth_token is not None:
+        env["PLIVO_AUTH_TOKEN"] = auth_token
+    if public_url is not None:
+        env["PUBLIC_URL"] = public_url
+    if dial_number is not None:
+        env["DIAL_NUMBER"] = dial_number
+    return env
 
 
 def free_port() -> int:
@@ -45,17 +69,22 @@ class OutputLog:
         with self._changed:
             return len(self.lines)
 
-    def status_lines(self, since: int = 0) -> list[str]:
+    def status_lines(self, since: int = 0, prefix: str = LOG_PREFIX) -> list[str]:
+        """Lines after ``since`` that start with ``prefix`` (by default, dial-status lines)."""
         with self._changed:
-            return [line for line in self.lines[since:] if line.startswith(LOG_PREFIX)]
+            return [line for line in self.lines[since:] if line.startswith(prefix)]
 
-    def wait_for(self, predicate, since: int, timeout: float = 10.0) -> str | None:
-        """The first status line after ``since`` for which ``predicate`` holds."""
+    def since(self, since: int) -> list[str]:
+        with self._changed:
+            return self.lines[since:]
+
+    def wait_for(self, predicate, since: int, timeout: float = 10.0, prefix: str = LOG_PREFIX) -> str | None:
+        """The first line after ``since`` starting with ``prefix`` for which ``predicate`` holds."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
                 for line in self.lines[since:]:
-                    if line.startswith(LOG_PREFIX) and predicate(line):
+                    if line.startswith(prefix) and predicate(line):
                         return line
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -78,29 +107,29 @@ class ExampleServer:
         public_url: str | None = None,
         dial_number: str = "+14155550142",
         port: int | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.example: Example = readiness.example
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.public_url = (public_url or self.base_url).rstrip("/")
+        #: PUBLIC_URL exactly as a user would type it (None: the example's default).
+        self.public_url_as_typed = public_url
+        #: What Plivo signs for: the contract drops one trailing "/".
+        self.public_url = (public_url or self.base_url).removesuffix("/")
         self.auth_token = auth_token
         self.dial_number = dial_number
-        env = dict(os.environ)
-        for name in ("PLIVO_AUTH_TOKEN", "PUBLIC_URL", "DIAL_NUMBER", "HOST", "PORT"):
-            env.pop(name, None)
-        env.update(readiness.env)
-        env.update(HOST="127.0.0.1", PORT=str(self.port), PUBLIC_URL=self.public_url, DIAL_NUMBER=dial_number)
-        if auth_token is not None:
-            env["PLIVO_AUTH_TOKEN"] = auth_token
-        self.env = env
+        self.env = clean_env(readiness, auth_token=auth_token, public_url=public_url, dial_number=dial_number)
+        self.env["PORT"] = str(self.port)
+        self.env.update(env or {})
         self.log = OutputLog()
         self.stderr_path: Path | None = None
         self.process: subprocess.Popen | None = None
+        self._stderr_checked = 0
 
     # -- life cycle --------------------------------------------------------
 
     def start(self, tmp_dir: Path) -> None:
-        self.stderr_path = tmp_dir / f"{self.example.key}-{self.port}.stderr"
+        self.stderr_path = tmp_dir / f"{self.example.key}-{self.port}-{id(self):x}.stderr"
         stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
             self.example.run,
@@ -159,10 +188,64 @@ class ExampleServer:
         if self.process.stdout:
             self.process.stdout.close()
 
-    def output(self) -> str:
-        stderr = ""
+    def stderr_text(self) -> str:
         if self.stderr_path and self.stderr_path.exists():
-            stderr = "\n".join(self.stderr_path.read_text(errors="replace").splitlines()[-40:])
+            return self.stderr_path.read_text(errors="replace")
+        return ""
+
+    def new_traces(self) -> list[str]:
+        """Stack traces written to stderr since the last call (each is reported once)."""
+        text = self.stderr_text()
+        fresh, self._stderr_checked = text[self._stderr_checked :], len(text)
+        return find_traces(fresh)
+
+    def problem_after_use(self) -> str | None:
+        """Why the server is not fit after a test: it died, or wrote a stack trace."""
+        if not self.alive():
+            return f"{self.example.label}: the server died (exit {self.process.returncode})\n{self.output()}"
+        traces = self.new_traces()
+        if traces:
+            return f"{self.example.label}: stack trace on stderr:\n" + "\n".join(traces)
+        return None
+
+    def group_pids(self) -> list[int]:
+        """Every live process in the server's process group (it leads its own group)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.process.pid:  # field 5 of stat: the process group
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def listening_addresses(self) -> list[tuple[str, int]]:
+        """(address, port) of every TCP socket that a process of the server's group listens on."""
+        inodes = set()
+        for pid in self.group_pids():
+            for fd in Path(f"/proc/{pid}/fd").glob("*"):
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:[") : -1])
+        found = []
+        for table in ("tcp", "tcp6"):
+            try:
+                rows = Path(f"/proc/{self.process.pid}/net/{table}").read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for row in rows:
+                cells = row.split()
+                local, state, inode = cells[1], cells[3], cells[9]
+                if state == "0A" and inode in inodes:  # 0A: LISTEN
+                    found.append(_decode_proc_address(local))
+        return found
+
+    def output(self) -> str:
+        stderr = "\n".join(self.stderr_text().splitlines()[-40:])
         return f"--- stdout (last lines) ---\n{self.log.text()}\n--- stderr (last lines) ---\n{stderr}"
 
     # -- URLs --------------------------------------------------------------
@@ -176,6 +259,14 @@ class ExampleServer:
         return f"{self.base_url}/dialstatus/action/"
 
 
+def _decode_proc_address(text: str) -> tuple[str, int]:
+    """An address of /proc/net/tcp{,6}: hex, each 32-bit word in host (little-endian) order."""
+    address, port = text.split(":")
+    raw = b"".join(bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, len(address), 8))
+    family = socket.AF_INET if len(raw) == 4 else socket.AF_INET6
+    return socket.inet_ntop(family, raw), int(port, 16)
+
+
 class ServerPool:
     """Starts each (example, configuration) once per test session; stops all at the end."""
 
@@ -186,7 +277,7 @@ class ServerPool:
         atexit.register(self.stop_all)
 
     def get(self, readiness: Readiness, **config) -> ExampleServer:
-        key = (readiness.example.key, tuple(sorted(config.items())))
+        key = (readiness.example.key, repr(sorted(config.items())))
         server = self._servers.get(key)
         if server is None or not server.alive():
             if server is not None:

@@ -1,6 +1,6 @@
 module example.com/dialstatus
 
-go 1.22
+go 1.26
 
 require github.com/plivo/plivo-go/v7 v7.60.2
 

@@ -4,63 +4,40 @@
 package main
 
 import (
-	"context"
 	stdxml "encoding/xml"
 	"errors"
 	"fmt"
-	"log"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/plivo/plivo-go/v7"
 	"github.com/plivo/plivo-go/v7/xml"
 )
 
-const (
-	defaultPort       = "8087"
-	defaultHost       = "127.0.0.1"
-	defaultDialNumber = "+15555550100"
-	maxBodyBytes      = 64 << 10
-	formContentType   = "application/x-www-form-urlencoded"
-)
+const maxBodyBytes = 64 << 10
 
-type config struct {
+type app struct {
 	authToken  string
 	publicURL  string
 	dialNumber string
-	addr       string
 }
 
-func loadConfig(getenv func(string) string) (config, error) {
-	cfg := config{authToken: getenv("PLIVO_AUTH_TOKEN")}
-	if cfg.authToken == "" {
-		return cfg, errors.New("PLIVO_AUTH_TOKEN is not set; it is needed to check X-Plivo-Signature-V3, so the server will not start without it")
+func newApp(getenv func(string) string, port string) (*app, error) {
+	a := &app{
+		authToken:  getenv("PLIVO_AUTH_TOKEN"),
+		publicURL:  strings.TrimRight(valueOr(getenv("PUBLIC_URL"), "http://127.0.0.1:"+port), "/"),
+		dialNumber: valueOr(getenv("DIAL_NUMBER"), "+15555550100"),
 	}
-
-	host := valueOr(getenv("HOST"), defaultHost)
-	port := valueOr(getenv("PORT"), defaultPort)
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return cfg, fmt.Errorf("PORT %q is not a port number between 1 and 65535", port)
+	if a.authToken == "" {
+		return nil, errors.New("PLIVO_AUTH_TOKEN is not set: it is needed to check Plivo's signatures")
 	}
-	cfg.addr = net.JoinHostPort(host, port)
-
-	cfg.publicURL = strings.TrimRight(valueOr(getenv("PUBLIC_URL"), "http://127.0.0.1:"+port), "/")
-	u, err := url.Parse(cfg.publicURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return cfg, fmt.Errorf("PUBLIC_URL %q must be an http:// or https:// URL without a query or fragment", cfg.publicURL)
-	}
-
-	cfg.dialNumber = valueOr(getenv("DIAL_NUMBER"), defaultDialNumber)
-	return cfg, nil
+	return a, nil
 }
 
 func valueOr(value, fallback string) string {
@@ -70,245 +47,173 @@ func valueOr(value, fallback string) string {
 	return value
 }
 
-type app struct {
-	authToken string
-	publicURL string
-	// dialNumberXML is DIAL_NUMBER already escaped for XML text: plivo-go
-	// writes <Number> contents as raw inner XML, so an unescaped "&" or "<"
-	// would produce a broken document (or inject elements) instead of a dial.
-	dialNumberXML string
-	log           *log.Logger
-}
-
-func newApp(cfg config, out *log.Logger) *app {
-	var escaped strings.Builder
-	_ = stdxml.EscapeText(&escaped, []byte(cfg.dialNumber))
-	return &app{
-		authToken:     cfg.authToken,
-		publicURL:     cfg.publicURL,
-		dialNumberXML: escaped.String(),
-		log:           out,
-	}
-}
-
 func (a *app) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	// "{$}" pins each pattern to exactly its own path; a pattern ending in
-	// "/" alone would also match everything below it. Other methods get 405
-	// from ServeMux itself, before verified() runs.
-	mux.Handle("GET /dialstatus/{$}", a.verified(a.answer))
-	mux.Handle("POST /dialstatus/{$}", a.verified(a.answer))
-	mux.Handle("GET /dialstatus/action/{$}", a.verified(a.action))
-	mux.Handle("POST /dialstatus/action/{$}", a.verified(a.action))
-	// Without these, ServeMux answers 301 to the slash-less paths, and a
-	// client following a 301 repeats a POST as a GET without its body.
-	// Plivo signs the URL it called, so no redirect can succeed: a plain
-	// 404 shows a misconfigured URL straight away.
-	mux.HandleFunc("/dialstatus", http.NotFound)
-	mux.HandleFunc("/dialstatus/action", http.NotFound)
+	// "{$}" matches the path exactly; other methods get 405 from ServeMux.
+	for _, method := range []string{"GET", "POST"} {
+		mux.Handle(method+" /dialstatus/{$}", a.plivoSigned(a.answer))
+		mux.Handle(method+" /dialstatus/action/{$}", a.plivoSigned(a.action))
+	}
 	return mux
 }
 
 // --8<-- [start:answer]
-func (a *app) answer(w http.ResponseWriter, r *http.Request) {
-	response := xml.ResponseElement{
-		Contents: []interface{}{
-			new(xml.DialElement).
-				SetAction(a.publicURL + "/dialstatus/action/").
-				SetMethod("POST").
-				SetRedirect(true).
-				SetContents([]interface{}{
-					new(xml.NumberElement).SetContents(a.dialNumberXML),
-				}),
-		},
+func (a *app) answer(w http.ResponseWriter, r *http.Request, params url.Values) {
+	switch status := params.Get("CallStatus"); status {
+	case "", "ringing", "in-progress":
+	default: // the hangup request: the call has ended
+		logLine("call-hangup call=%s status=%s hangup_cause=%s duration=%s", params.Get("CallUUID"), status,
+			params.Get("HangupCause"), params.Get("Duration"))
+		writeXML(w, xml.ResponseElement{})
+		return
 	}
-	writeXML(w, response.String())
+	// plivo-go writes <Number> contents unescaped, so escape DIAL_NUMBER here.
+	var number strings.Builder
+	_ = stdxml.EscapeText(&number, []byte(a.dialNumber))
+	writeXML(w, xml.ResponseElement{Contents: []any{
+		new(xml.DialElement).
+			SetAction(a.publicURL + "/dialstatus/action/").
+			SetMethod("POST").
+			SetRedirect(true).
+			SetContents([]any{new(xml.NumberElement).SetContents(number.String())}),
+	}})
 }
 
 // --8<-- [end:answer]
 
 // --8<-- [start:action]
-func (a *app) action(w http.ResponseWriter, r *http.Request) {
-	params := callbackParams(r)
+func (a *app) action(w http.ResponseWriter, r *http.Request, params url.Values) {
 	status := params.Get("DialStatus")
 	if status == "" {
 		http.Error(w, "DialStatus is missing", http.StatusBadRequest)
 		return
 	}
-	a.log.Printf("dial-status status=%s aleg=%s bleg=%s hangup_cause=%s rang=%s",
-		sanitize(status),
-		sanitize(params.Get("DialALegUUID")),
-		sanitize(params.Get("DialBLegUUID")),
-		sanitize(params.Get("DialHangupCause")),
-		sanitize(params.Get("DialRingStatus")))
-
-	// redirect="true" makes Plivo run this reply: an empty <Response/> ends
-	// the call; any other status (busy, failed, timeout, no-answer, or a value
-	// Plivo adds later) tells the caller before the call ends.
+	logLine("dial-status status=%s aleg=%s bleg=%s hangup_cause=%s rang=%s", status, params.Get("DialALegUUID"),
+		params.Get("DialBLegUUID"), params.Get("DialHangupCause"), params.Get("DialRingStatus"))
+	// redirect="true": Plivo runs this reply. An empty <Response/> ends the
+	// call; any other status (Plivo may add new ones) is a failed dial.
 	response := xml.ResponseElement{}
 	if status != "completed" {
-		response.Contents = []interface{}{
-			new(xml.SpeakElement).AddSpeak("Sorry, we could not reach the person you are calling. Please try again later."),
+		response.Contents = []any{
+			new(xml.SpeakElement).AddSpeak("Sorry, the person you are calling could not be reached. Goodbye."),
 		}
 	}
-	writeXML(w, response.String())
+	writeXML(w, response)
 }
 
 // --8<-- [end:action]
 
-// callbackParams returns the parameters Plivo sent: the form body for POST
-// (query parameters belong to the URL, not to the callback), the query
-// string for GET.
-func callbackParams(r *http.Request) url.Values {
-	if r.Method == http.MethodPost {
-		return r.PostForm
+// logLine writes one line to stdout in a single write, each value through logSafe.
+func logLine(format string, values ...string) {
+	safe := make([]any, len(values))
+	for i, value := range values {
+		safe[i] = logSafe(value)
 	}
-	return r.Form
+	fmt.Fprintln(os.Stdout, fmt.Sprintf(format, safe...))
 }
 
-// sanitize replaces every space, C0 control, DEL and C1 control with "_", so
-// a value can neither end the log line nor fake another field. Ranging over
-// a string yields runes; a byte that is not valid UTF-8 comes out as U+FFFD.
-func sanitize(value string) string {
-	var b strings.Builder
-	for _, r := range value {
-		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) {
-			b.WriteByte('_')
-		} else {
-			b.WriteRune(r)
+// logSafe replaces spaces, controls and Unicode line breaks with "_", so a
+// value can neither end the log line nor forge another field.
+func logSafe(value string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+			return '_'
 		}
-	}
-	return b.String()
+		return r
+	}, value)
 }
 
-func writeXML(w http.ResponseWriter, body string) {
+func writeXML(w http.ResponseWriter, response xml.ResponseElement) {
 	w.Header().Set("Content-Type", "application/xml")
-	_, _ = w.Write([]byte(body))
-}
-
-// verified reads the request's parameters and checks Plivo's signature
-// before next runs. Anything unreadable or unsigned ends here with a 4xx.
-func (a *app) verified(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if status, msg := readParams(w, r); status != 0 {
-			http.Error(w, msg, status)
-			return
-		}
-		if !a.validSignature(r) {
-			http.Error(w, "invalid or missing X-Plivo-Signature-V3", http.StatusForbidden)
-			return
-		}
-		next(w, r)
-	})
-}
-
-// readParams parses the query string and, for POST, the form body, and
-// returns a 4xx status and message when they cannot be used.
-func readParams(w http.ResponseWriter, r *http.Request) (int, string) {
-	if r.Method == http.MethodPost {
-		contentType := r.Header.Get("Content-Type")
-		mediaType, _, err := mime.ParseMediaType(contentType)
-		if contentType == "" && r.ContentLength != 0 ||
-			contentType != "" && (err != nil || mediaType != formContentType) {
-			return http.StatusUnsupportedMediaType, "body must be " + formContentType
-		}
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return http.StatusRequestEntityTooLarge, "body is larger than 64 KiB"
-		}
-		return http.StatusBadRequest, "malformed query string or form body"
-	}
-	for key, values := range r.Form {
-		if !utf8.ValidString(key) {
-			return http.StatusBadRequest, "parameters must be UTF-8"
-		}
-		for _, v := range values {
-			if !utf8.ValidString(v) {
-				return http.StatusBadRequest, "parameters must be UTF-8"
-			}
-		}
-	}
-	return 0, ""
+	_, _ = w.Write([]byte(response.String()))
 }
 
 // --8<-- [start:verify]
-func (a *app) validSignature(r *http.Request) (valid bool) {
-	signature := r.Header.Get("X-Plivo-Signature-V3")
-	nonce := r.Header.Get("X-Plivo-Signature-V3-Nonce")
-	if signature == "" || nonce == "" {
-		return false
-	}
-
-	// Plivo signs the URL it called: PUBLIC_URL, the path, and the query.
-	uri := a.publicURL + r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		uri += "?" + r.URL.RawQuery
-	}
-	// For GET the SDK reads the parameters from the query in uri; for POST
-	// it needs the body fields, and only those.
-	method := http.MethodGet
-	params := map[string]string{}
-	if r.Method == http.MethodPost {
-		method = http.MethodPost
-		for key, values := range r.PostForm {
-			params[key] = values[0]
+// plivoSigned calls next with the request's parameters (the form body for
+// POST, the query for GET) only when X-Plivo-Signature-V3 is Plivo's.
+func (a *app) plivoSigned(next func(http.ResponseWriter, *http.Request, url.Values)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		if err := r.ParseForm(); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				http.Error(w, "the body is larger than 64 KiB", http.StatusRequestEntityTooLarge)
+			} else {
+				http.Error(w, "malformed query or form body", http.StatusBadRequest)
+			}
+			return
 		}
-	}
-
-	// ValidateSignatureV3 panics when it cannot parse uri; a request that
-	// trips it is simply not validly signed.
-	defer func() {
-		if recover() != nil {
-			valid = false
+		fields := r.URL.Query()
+		if r.Method == http.MethodPost {
+			fields = r.PostForm
 		}
-	}()
-	// Argument order: uri, nonce, method, signature, auth token, params.
-	return plivo.ValidateSignatureV3(uri, nonce, method, signature, a.authToken, params)
+		// Plivo signs the URL it called: PUBLIC_URL, the path and the query.
+		base := a.publicURL + r.URL.EscapedPath()
+		called, signed := base, base
+		if r.URL.RawQuery != "" {
+			called += "?" + r.URL.RawQuery
+			signed += "?" + foldRepeated(r.URL.Query(), "&%s=").Encode()
+		}
+		body := map[string]string{}
+		if r.Method == http.MethodPost {
+			for key, values := range foldRepeated(r.PostForm, "%s") {
+				body[key] = values[0]
+			}
+		}
+		signature := r.Header.Get("X-Plivo-Signature-V3")
+		nonce := r.Header.Get("X-Plivo-Signature-V3-Nonce")
+		reason := "bad-signature"
+		if signature == "" || nonce == "" {
+			reason = "no-signature"
+		} else if plivo.ValidateSignatureV3(signed, nonce, r.Method, signature, a.authToken, body) {
+			next(w, r, fields)
+			return
+		}
+		logLine("request-refused reason=%s url=%s", reason, called)
+		http.Error(w, "missing or invalid X-Plivo-Signature-V3", http.StatusForbidden)
+	})
+}
+
+// foldRepeated works around plivo-go signing only the first value of a
+// repeated key, where Plivo signs all of them, sorted: it joins them into one
+// value with separator (a format given the key), which signs the same.
+func foldRepeated(values url.Values, separator string) url.Values {
+	folded := url.Values{}
+	for key, all := range values {
+		folded.Set(key, strings.Join(slices.Sorted(slices.Values(all)), fmt.Sprintf(separator, key)))
+	}
+	return folded
 }
 
 // --8<-- [end:verify]
 
 func main() {
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dialstatus:", err)
-		os.Exit(2)
+	port := valueOr(os.Getenv("PORT"), "8087")
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		fail(fmt.Errorf("PORT %q is not a port number from 1 to 65535", port))
 	}
-
-	// log.Logger serialises writes, and os.Stdout is unbuffered, so each
-	// dial-status line leaves the process whole and at once.
-	stdout := log.New(os.Stdout, "", 0)
+	a, err := newApp(os.Getenv, port)
+	if err != nil {
+		fail(err)
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(valueOr(os.Getenv("HOST"), "127.0.0.1"), port))
+	if err != nil {
+		fail(err)
+	}
 	server := &http.Server{
-		Addr:    cfg.addr,
-		Handler: newApp(cfg, stdout).routes(),
-		// Time limits, so that a slow or stalled client cannot hold a
-		// connection open for ever.
+		Handler: a.routes(),
+		// A slow or stalled client cannot hold a connection for ever.
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	fmt.Fprintf(os.Stderr, "dialstatus: listening on http://%s (answer URL %s/dialstatus/)\n", listener.Addr(), a.publicURL)
+	fail(server.Serve(listener))
+}
 
-	// On Ctrl-C or SIGTERM, let callbacks in flight finish before exiting.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = server.Shutdown(shutdownCtx)
-	}()
-
-	fmt.Fprintf(os.Stderr, "dialstatus: listening on http://%s (answer URL %s/dialstatus/)\n", cfg.addr, cfg.publicURL)
-	if err := server.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(os.Stderr, "dialstatus:", err)
-		os.Exit(1)
-	}
-	<-stopped
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "dialstatus:", err)
+	os.Exit(1)
 }

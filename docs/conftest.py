@@ -10,8 +10,8 @@ the output the page promises. Two kinds of command are allowed:
 Anything else fails the test, so the page cannot show a command nobody runs.
 
 A block titled ``Server output`` (```` ```text title="Server output" ````) is
-the example server's ``dial-status`` lines printed since the previous such
-block.
+the example server's log lines (``dial-status``, ``call-hangup`` and
+``request-refused``, in the order printed) since the previous such block.
 
 The commands target the Python example, started through the test harness on
 a free port; the page shows the example's default port, and the two are
@@ -50,7 +50,7 @@ def _load_hook(name: str):
 
 from harness.examples import Example
 from harness.readiness_cache import readiness_of
-from harness.server import ExampleServer
+from harness.server import HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX, ExampleServer
 
 PAGE_EXAMPLE = "python"
 # The token the page's tabs tell the reader to start the example with.
@@ -58,6 +58,9 @@ PAGE_TOKEN = _load_hook("languages").LOCAL_TOKEN
 # The example's default DIAL_NUMBER, which the page's output shows.
 PAGE_DIAL_NUMBER = "+15555550100"
 COMMAND_TIMEOUT = 60
+# The lines of the contract's log; the server's other output (its start-up
+# banner, for one) is not part of what the page promises.
+SERVER_LOG_PREFIXES = (LOG_PREFIX, HANGUP_PREFIX, REFUSED_PREFIX)
 
 
 class PageSession:
@@ -103,7 +106,7 @@ class PageSession:
         # thread: give it a moment to catch up.
         deadline = time.monotonic() + 5
         while True:
-            lines = self.server.log.status_lines(self.log_mark)
+            lines = [line for line in self.server.log.since(self.log_mark) if line.startswith(SERVER_LOG_PREFIXES)]
             if len(lines) >= expected or time.monotonic() > deadline:
                 break
             time.sleep(0.05)

@@ -24,13 +24,8 @@ class RawReply:
 
 
 def statuses_in(data: bytes) -> list[int]:
-    """Status codes of the responses in ``data`` (status lines at the start or after a blank line)."""
-    found = []
-    for match in _STATUS_LINE.finditer(data):
-        start = match.start()
-        if start == 0 or data[max(0, start - 2) : start] == b"\r\n" or data[max(0, start - 1) : start] == b"\n":
-            found.append(int(match.group(1)))
-    return found
+    """Status codes of the final (non-1xx) responses in ``data``, read one after another."""
+    return [status for status, _ in _responses(data)]
 
 
 def exchange(
@@ -73,23 +68,33 @@ def exchange(
 
 
 def _complete(data: bytes) -> int:
-    """How many whole responses ``data`` holds (a response without a length counts when its head is in)."""
-    count, position = 0, 0
+    return sum(1 for _, whole in _responses(data) if whole)
+
+
+def _responses(data: bytes) -> list[tuple[int, bool]]:
+    """(status, whole) of each response in ``data``; a response without a length ends the list."""
+    found, position = [], 0
     while True:
+        status = _STATUS_LINE.match(data, position)
         end = data.find(b"\r\n\r\n", position)
-        if end < 0:
-            return count
-        head = data[position:end].lower()
+        if not status or end < 0:
+            if status:
+                found.append((int(status.group(1)), False))
+            return found
+        code, head = int(status.group(1)), data[position:end].lower()
+        if 100 <= code < 200:  # 100 Continue: an interim reply, the real one follows
+            position = end + 4
+            continue
         length = re.search(rb"\r\ncontent-length:\s*(\d+)", head)
         if length:
             body_end = end + 4 + int(length.group(1))
         elif b"transfer-encoding: chunked" in head:
             last = data.find(b"\r\n0\r\n\r\n", end)
-            if last < 0:
-                return count
-            body_end = last + 7
+            body_end = last + 7 if last >= 0 else len(data) + 1
         else:
-            return count + 1
+            found.append((code, True))
+            return found
+        found.append((code, len(data) >= body_end))
         if len(data) < body_end:
-            return count
-        count, position = count + 1, body_end
+            return found
+        position = body_end

@@ -104,6 +104,24 @@ def dial_outcome(status: str) -> DialOutcome:
 class Parameter:
     name: str
     meaning: str
+    #: A value as the simulator sends it ("" where the table shows none).
+    example: str = ""
+    #: Whether a Plivo page confirms that Plivo sends this parameter here.
+    confirmed: bool = True
+    #: The page the row comes from: Plivo's own, or the old open-source server's code.
+    source: str = ""
+    #: False for a parameter Plivo sends that the simulator does not (it needs a caller).
+    simulated: bool = True
+
+
+#: Where the rows below come from.
+XML_REQUEST_PAGE = "https://docs.plivo.com/docs/voice/xml/request"
+APPLICATION_PAGE = "https://docs.plivo.com/docs/account/api/application/create-an-application"
+HANGUP_SUPPORT_PAGE = "https://support.plivo.com/hc/en-us/articles/360041883231"
+CALL_OBJECT_PAGE = "https://www.plivo.com/docs/voice/api/call/the-call-object/"
+HANGUP_CAUSES_PAGE = "https://docs.plivo.com/docs/voice/troubleshooting/hangup-causes"
+CALLBACKS_PAGE = "https://docs.plivo.com/docs/voice/concepts/callbacks"
+OLD_SERVER_SOURCE = "https://github.com/plivo/plivoframework/blob/master/src/plivo/rest/freeswitch/inboundsocket.py"
 
 
 #: Sent to the Dial ``action`` URL when the dial ends.
@@ -138,6 +156,162 @@ ANSWER_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("HangupCause", "Only once the call has been hung up."),
     Parameter("Duration", "Only once the call has been hung up."),
     Parameter("BillDuration", "Only once the call has been hung up."),
+)
+
+#: Sent to the hangup URL when the call ends. An application's hangup URL is
+#: its answer URL unless another is set (Application page). Plivo's table of
+#: these parameters could not be read; the rows it does not confirm come from
+#: the call object and a support article.
+HANGUP_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "CallUUID", "Unique identifier of the call.", "6513270e-269e-4d37-b2a7-4de452e6b438", True, XML_REQUEST_PAGE
+    ),
+    Parameter("From", "Caller's number, with country code.", "+14155550123", True, XML_REQUEST_PAGE),
+    Parameter("To", "Called number: your Plivo number for an inbound call.", "+14155550199", True, XML_REQUEST_PAGE),
+    Parameter("Direction", "`inbound` or `outbound`.", "inbound", True, XML_REQUEST_PAGE),
+    Parameter(
+        "CallStatus",
+        "`completed` once the call has ended (an unanswered outbound call may end `busy`, `failed`, `timeout` or "
+        "`no-answer`).",
+        "completed",
+        True,
+        APPLICATION_PAGE,
+    ),
+    Parameter("Event", "`Hangup` on the hangup request.", "Hangup", False, CALL_OBJECT_PAGE),
+    Parameter("Duration", "Length of the call in seconds.", "42", True, XML_REQUEST_PAGE),
+    Parameter("BillDuration", "Seconds billed for the call.", "60", True, XML_REQUEST_PAGE),
+    Parameter(
+        "HangupCause", "Why the call ended, as a telephony cause name.", "NORMAL_CLEARING", True, XML_REQUEST_PAGE
+    ),
+    Parameter(
+        "HangupCauseCode",
+        "Plivo's numeric hangup cause (its hangup-causes page).",
+        "4010",
+        False,
+        HANGUP_CAUSES_PAGE,
+    ),
+    Parameter("HangupCauseName", "Plivo's name for that code.", "End Of XML Instructions", False, HANGUP_CAUSES_PAGE),
+    Parameter(
+        "HangupSource", "Who ended the call, e.g. `Caller` or `Answer XML`.", "Answer XML", False, HANGUP_SUPPORT_PAGE
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CallEnding:
+    """How a simulated call ended, and the hangup cause the simulator reports for it.
+
+    The cause codes and names are rows of Plivo's hangup-causes page; which of
+    them Plivo reports for each ending is the simulator's choice.
+    """
+
+    ending: str
+    meaning: str
+    hangup_cause: str
+    cause_code: int
+    hangup_source: str
+    confirmed: bool = False
+
+
+CALL_ENDINGS: tuple[CallEnding, ...] = (
+    CallEnding("end", "The XML ran out of instructions.", "NORMAL_CLEARING", 4010, "Answer XML"),
+    CallEnding("hangup", "A `<Hangup>` ended the call.", "NORMAL_CLEARING", 4000, "Answer XML"),
+    CallEnding("error", "A reply Plivo could not use ended the call.", "NORMAL_CLEARING", 0, "Error"),
+)
+
+
+def call_ending(ending: str) -> CallEnding:
+    for known in CALL_ENDINGS:
+        if known.ending == ending:
+            return known
+    raise KeyError(f"unknown call ending {ending!r}")
+
+
+def hangup_cause_name(code: int) -> str:
+    for cause in HANGUP_CAUSES:
+        if cause.code == code:
+            return cause.name
+    raise KeyError(f"no hangup cause {code}")
+
+
+#: Sent to a Dial's ``callbackUrl`` as the dial goes on. Plivo says it sends
+#: such events and expects no XML back (callbacks page); its list of their
+#: parameters could not be read, so the names come from Plivo's old
+#: open-source server and are marked unconfirmed.
+DIAL_CALLBACK_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "DialAction", "The event: `answer`, `connected`, `hangup` or `digits`.", "answer", False, OLD_SERVER_SOURCE
+    ),
+    Parameter(
+        "Event",
+        "The event again, e.g. `DialAnswer`, `DialConnected`, `DialHangup`.",
+        "DialAnswer",
+        False,
+        CALLBACKS_PAGE,
+    ),
+    Parameter("CallUUID", "`CallUUID` of the A leg.", "6513270e-269e-4d37-b2a7-4de452e6b438", False, OLD_SERVER_SOURCE),
+    Parameter(
+        "DialALegUUID", "`CallUUID` of the A leg.", "6513270e-269e-4d37-b2a7-4de452e6b438", False, OLD_SERVER_SOURCE
+    ),
+    Parameter(
+        "DialBLegUUID", "`CallUUID` of the B leg.", "a170b338-3926-4059-b28c-105d1fb17c23", False, OLD_SERVER_SOURCE
+    ),
+    Parameter(
+        "DialBLegStatus", "State of the B leg: `answer`, `connected` or `hangup`.", "answer", False, OLD_SERVER_SOURCE
+    ),
+    Parameter("DialBLegFrom", "Caller ID the B leg was dialled with.", "+14155550123", False, OLD_SERVER_SOURCE),
+    Parameter("DialBLegTo", "Number the B leg dialled.", "+15555550100", False, OLD_SERVER_SOURCE),
+    Parameter("DialBLegHangupCause", "On `hangup`: why the B leg ended.", "NORMAL_CLEARING", False, OLD_SERVER_SOURCE),
+    Parameter("DialBLegDuration", "On `hangup`: seconds the B leg lasted.", "30", False, OLD_SERVER_SOURCE),
+    Parameter("DialBLegBillDuration", "On `hangup`: seconds billed for the B leg.", "60", False, OLD_SERVER_SOURCE),
+    Parameter(
+        "DialBLegHangupCauseCode",
+        "On `hangup`: Plivo's numeric cause (the hangup-causes page says DialHangup events carry it).",
+        "",
+        False,
+        HANGUP_CAUSES_PAGE,
+        simulated=False,
+    ),
+    Parameter(
+        "DialDigitsMatch",
+        "On `digits`: the `digitsMatch` pattern that was pressed.",
+        "",
+        False,
+        OLD_SERVER_SOURCE,
+        simulated=False,
+    ),
+    Parameter("DialDigitsPressedBy", "On `digits`: `ALeg` or `BLeg`.", "", False, CALLBACKS_PAGE, simulated=False),
+)
+
+
+@dataclass(frozen=True)
+class DialCallbackEvent:
+    """One ``callbackUrl`` event the simulator sends, with its parameter names."""
+
+    action: str  # DialAction
+    event: str  # Event
+    when: str
+    parameters: tuple[str, ...]
+    confirmed: bool = False
+
+
+_EVERY_EVENT = (
+    "DialAction",
+    "Event",
+    "CallUUID",
+    "DialALegUUID",
+    "DialBLegUUID",
+    "DialBLegStatus",
+    "DialBLegFrom",
+    "DialBLegTo",
+)
+_HANGUP_EVENT = ("DialBLegHangupCause", "DialBLegDuration", "DialBLegBillDuration")
+
+#: In the order they are sent. An unanswered dial sends only ``hangup``.
+DIAL_CALLBACK_EVENTS: tuple[DialCallbackEvent, ...] = (
+    DialCallbackEvent("answer", "DialAnswer", "the callee answers", _EVERY_EVENT),
+    DialCallbackEvent("connected", "DialConnected", "the callee is bridged to the caller", _EVERY_EVENT),
+    DialCallbackEvent("hangup", "DialHangup", "the B leg ends, answered or not", _EVERY_EVENT + _HANGUP_EVENT),
 )
 
 # --------------------------------------------------------------------------

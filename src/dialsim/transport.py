@@ -16,6 +16,13 @@ from urllib.parse import urlencode, urlsplit
 #: and closes the connection can still be heard.
 _CHUNK = 64 * 1024
 
+#: The most of a reply body that is read; the rest is left unread. Plivo
+#: itself takes at most 100 KB of XML, so anything near this is a fault.
+MAX_REPLY_BYTES = 1024 * 1024
+
+#: Seconds to wait for a reply (for the whole reply, not just its first byte).
+DEFAULT_TIMEOUT = 10.0
+
 
 @dataclass
 class Exchange:
@@ -33,6 +40,15 @@ class Exchange:
     body: bytes = b""
     error: str | None = None  # set when no HTTP reply was received
     seconds: float = 0.0
+    #: Which part of the call this request is: "answer", "callback", "action",
+    #: "redirect" or "hangup" ("" for a request outside a call).
+    step: str = ""
+    #: True when the connection itself failed: nothing was listening.
+    unreachable: bool = False
+    #: True when the reply body was longer than the simulator reads.
+    truncated: bool = False
+    #: The verbs of this reply's XML that were played without a request.
+    played: list[str] = field(default_factory=list)
 
     @property
     def content_type(self) -> str | None:
@@ -45,8 +61,13 @@ class Exchange:
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
+    @property
+    def ok_status(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
     def to_dict(self) -> dict:
         return {
+            "step": self.step,
             "label": self.label,
             "method": self.method,
             "url": self.url,
@@ -57,6 +78,9 @@ class Exchange:
             "reply_headers": self.reply_headers,
             "body": self.text,
             "error": self.error,
+            "unreachable": self.unreachable,
+            "truncated": self.truncated,
+            "played": list(self.played),
             "seconds": round(self.seconds, 4),
         }
 
@@ -68,15 +92,19 @@ def send(
     params: list[tuple[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
-    timeout: float = 15.0,
+    timeout: float = DEFAULT_TIMEOUT,
     label: str = "",
     signed_url: str | None = None,
+    max_reply_bytes: int = MAX_REPLY_BYTES,
 ) -> Exchange:
     """Send one request and record the exchange; never raises for network trouble.
 
     For GET, ``params`` are appended to the URL's query; otherwise they become
     an ``application/x-www-form-urlencoded`` body, unless ``body`` is given
-    (sent as is, for malformed-input tests).
+    (sent as is, for malformed-input tests). ``timeout`` bounds the whole
+    exchange, so a server that trickles its reply cannot hold it up longer;
+    at most ``max_reply_bytes`` of the body are read. Redirects are recorded,
+    never followed.
     """
     params = list(params or [])
     headers = dict(headers or {})
@@ -102,6 +130,13 @@ def send(
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     started = time.monotonic()
     try:
+        try:
+            connection.connect()
+        except (OSError, http.client.HTTPException) as error:
+            exchange.unreachable = True
+            exchange.error = f"cannot connect to {parts.netloc}: {_describe(error, timeout)}"
+            return exchange
+        sock = connection.sock  # kept: the connection lets go of it once the reply is read
         connection.putrequest(method, target, skip_accept_encoding=True)
         for name, value in headers.items():
             connection.putheader(name, value)
@@ -111,16 +146,38 @@ def send(
                 connection.send(body[start : start + _CHUNK])
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server stopped reading; its answer may still be there
+        sock.settimeout(max(started + timeout - time.monotonic(), 0.001))
         response = connection.getresponse()
         exchange.status = response.status
         exchange.reason = response.reason
         exchange.reply_headers = {name: value for name, value in response.getheaders()}
-        exchange.body = response.read()
-    except TimeoutError:
-        exchange.error = f"no reply within {timeout:g} s"
-    except (OSError, http.client.HTTPException) as error:
-        exchange.error = f"{type(error).__name__}: {error}"
+        exchange.body, exchange.truncated = _read_body(response, sock, started + timeout, max_reply_bytes)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        exchange.error = _describe(error, timeout)
     finally:
         exchange.seconds = time.monotonic() - started
         connection.close()
     return exchange
+
+
+def _describe(error: Exception, timeout: float) -> str:
+    if isinstance(error, TimeoutError):
+        return f"no reply within {timeout:g} s"
+    return f"{type(error).__name__}: {error}"
+
+
+def _read_body(response, sock, deadline: float, limit: int) -> tuple[bytes, bool]:
+    """Up to ``limit`` bytes of the body, and whether there was more; bounded by ``deadline``."""
+    pieces: list[bytes] = []
+    size = 0
+    while size <= limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock.settimeout(remaining)
+        piece = response.read1(min(_CHUNK, limit + 1 - size))
+        if not piece:
+            return b"".join(pieces), False
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)[:limit], True

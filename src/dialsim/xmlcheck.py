@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import plivo_data as pd
@@ -21,6 +21,9 @@ MAX_XML_BYTES = 100 * 1024
 class Problem:
     where: str  # element path, with "@attribute" when an attribute is at fault
     message: str
+    #: In a simulated call, the index in ``CallReport.exchanges`` of the
+    #: request whose reply this is about; None for the call as a whole.
+    exchange: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -34,6 +37,19 @@ class DialInstruction:
     method: str
     redirect: bool
     targets: tuple[str, ...]
+    callback_url: str | None = None
+    callback_method: str = "POST"
+
+    @classmethod
+    def of(cls, dial: ET.Element) -> DialInstruction:
+        return cls(
+            action=dial.get("action"),
+            method=(dial.get("method") or "POST").upper(),
+            redirect=(dial.get("redirect") or "true").lower() == "true",
+            targets=tuple((child.text or "").strip() for child in dial),
+            callback_url=dial.get("callbackUrl"),
+            callback_method=(dial.get("callbackMethod") or "POST").upper(),
+        )
 
 
 @dataclass
@@ -48,17 +64,7 @@ class XmlReport:
     def dials(self) -> list[DialInstruction]:
         if self.root is None:
             return []
-        found = []
-        for dial in self.root.findall("Dial"):
-            found.append(
-                DialInstruction(
-                    action=dial.get("action"),
-                    method=(dial.get("method") or "POST").upper(),
-                    redirect=(dial.get("redirect") or "true").lower() == "true",
-                    targets=tuple((child.text or "").strip() for child in dial),
-                )
-            )
-        return found
+        return [DialInstruction.of(dial) for dial in self.root.findall("Dial")]
 
 
 _INTEGER = re.compile(r"[0-9]+")

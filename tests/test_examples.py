@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 from harness import rawhttp
+from harness.lines import UNSAFE_IN_LOG, expected_hangup_line, expected_status_line, log_safe
 from harness.server import AUTH_TOKEN, HANGUP_PREFIX, REFUSED_PREFIX, ExampleServer
 from harness.traces import find_traces
 
@@ -30,8 +31,6 @@ from dialsim.xmlcheck import content_type_problem
 pytestmark = pytest.mark.example
 
 OUTCOMES = pd.DIAL_STATUSES
-#: What log_safe replaces with "_" (see examples/README.md, "Log lines").
-UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 #: Every kind of character that could end a log line or forge a field, and a forged line.
 UNSAFE_TEXT = (
     "x\r\n\x00\x1b\t \x7f\x85\u2028\u2029end"
@@ -40,31 +39,6 @@ UNSAFE_TEXT = (
 )
 #: How long a start-up error may take to end the process (a cold JVM or Rails boot).
 START_UP_ERROR_TIMEOUT = 90
-
-
-def for_log(value: str | None) -> str:
-    return UNSAFE_IN_LOG.sub("_", value or "")
-
-
-def expected_log_line(params: list[tuple[str, str]]) -> str:
-    values = dict(params)
-    return (
-        f"dial-status status={for_log(values.get('DialStatus'))}"
-        f" aleg={for_log(values.get('DialALegUUID'))}"
-        f" bleg={for_log(values.get('DialBLegUUID'))}"
-        f" hangup_cause={for_log(values.get('DialHangupCause'))}"
-        f" rang={for_log(values.get('DialRingStatus'))}"
-    )
-
-
-def expected_hangup_line(params: list[tuple[str, str]]) -> str:
-    values = dict(params)
-    return (
-        f"call-hangup call={for_log(values.get('CallUUID'))}"
-        f" status={for_log(values.get('CallStatus'))}"
-        f" hangup_cause={for_log(values.get('HangupCause'))}"
-        f" duration={for_log(values.get('Duration'))}"
-    )
 
 
 def expected_answer_tree(server) -> tuple:
@@ -96,8 +70,8 @@ def assert_xml_reply(example, exchange, what: str):
 
 
 def assert_status_logged(example, server, since: int, params) -> None:
-    expected = expected_log_line(params)
-    aleg = for_log(dict(params).get("DialALegUUID"))
+    expected = expected_status_line(params)
+    aleg = log_safe(dict(params).get("DialALegUUID"))
     line = server.log.wait_for(lambda text: f" aleg={aleg} " in text, since)
     assert line is not None, f"{example.label}: expected the log line {expected!r}; stdout was:\n{server.output()}"
     assert line == expected, f"{example.label}: log line differs\nexpected {expected!r}\n     got {line!r}"
@@ -108,7 +82,7 @@ def assert_status_logged(example, server, since: int, params) -> None:
 def assert_hangup_logged(example, server, since: int, params) -> None:
     """Exactly one call-hangup line, the contract's, and no dial-status line."""
     expected = expected_hangup_line(params)
-    call = for_log(dict(params).get("CallUUID"))
+    call = log_safe(dict(params).get("CallUUID"))
     line = server.log.wait_for(lambda text: f" call={call} " in text, since, prefix=HANGUP_PREFIX)
     assert line is not None, f"{example.label}: expected the log line {expected!r}; stdout was:\n{server.output()}"
     assert line == expected, f"{example.label}: call-hangup line differs\nexpected {expected!r}\n     got {line!r}"
@@ -522,7 +496,7 @@ def test_refusal_is_logged(example, server, sim, which, signing, reason, method)
     since = server.log.mark()
     reply = sim.request(method, _url(server, which), action_params("completed"), signing=signing)
     assert reply.status == 403, f"{example.label}: {signing.value} {method} to the {which} URL: got {describe(reply)}"
-    expected = f"request-refused reason={reason} url={for_log(sim.public_for(reply.url))}"
+    expected = f"request-refused reason={reason} url={log_safe(sim.public_for(reply.url))}"
     line = server.log.wait_for(lambda text: True, since, prefix=REFUSED_PREFIX)
     assert line == expected, f"{example.label}: refusal line differs\nexpected {expected!r}\n     got {line!r}"
     assert_nothing_logged(example, server, sim, since)

@@ -11,7 +11,6 @@ application for either, so those two are allowed and every other 5xx fails.
 
 from __future__ import annotations
 
-import re
 import secrets
 import socket
 import threading
@@ -20,7 +19,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 from harness import rawhttp
-from harness.server import AUTH_TOKEN, HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX
+from harness.lines import shape_problem
+from harness.server import AUTH_TOKEN, HANGUP_PREFIX
 from hostile_cases import CASES, Case
 
 from dialsim import compute_signature
@@ -33,14 +33,6 @@ PATHS = {"answer": "/dialstatus/", "action": "/dialstatus/action/"}
 SERVER_STATUSES = (501, 505)
 SLOW_SECONDS = 3.0
 IDLE_CONNECTIONS = 20
-UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
-#: The shapes of every line an example writes (see examples/README.md); a line of
-#: another shape that starts like one of them is a merged or forged line.
-LINE_SHAPES = {
-    LOG_PREFIX: re.compile(r"dial-status status=(\S*) aleg=(\S*) bleg=(\S*) hangup_cause=(\S*) rang=(\S*)"),
-    HANGUP_PREFIX: re.compile(r"call-hangup call=(\S*) status=(\S*) hangup_cause=(\S*) duration=(\S*)"),
-    REFUSED_PREFIX: re.compile(r"request-refused reason=(no-signature|bad-signature) url=(\S+)"),
-}
 
 VARIANTS = [
     pytest.param(case, which, signed, id=f"{which}-{'signed' if signed else 'unsigned'}-{case.name}")
@@ -72,15 +64,8 @@ def build_request(case: Case, path: str, public_url: str, signed: bool, last: bo
 
 
 def assert_whole_line(example, what: str, line: str) -> None:
-    """A line that starts like one of the examples' lines has its shape; none starts mid-line
-    (the prefixes end in a space, which log_safe never lets through in a value)."""
-    for prefix, shape in LINE_SHAPES.items():
-        if line.startswith(prefix):
-            matched = shape.fullmatch(line)
-            assert matched and not any(UNSAFE_IN_LOG.search(value) for value in matched.groups()), (
-                f"{example.label}: {what}: a malformed or unsafe log line: {line!r}"
-            )
-        assert prefix not in line[1:], f"{example.label}: {what}: a merged or forged log line: {line!r}"
+    problem = shape_problem(line)
+    assert problem is None, f"{example.label}: {what}: a malformed, merged or unsafe log line ({problem}): {line!r}"
 
 
 def follow_up(example, server, sim) -> None:
@@ -90,7 +75,7 @@ def follow_up(example, server, sim) -> None:
     params = dict(dial_action_params("completed", sentinel, lambda: "bleg-follow-up"))
     reply = sim.request("POST", server.action_url, list(params.items()), label="follow-up", signed_url=None)
     assert reply.status == 200, (
-        f"{example.label}: the signed follow-up was not answered 200: {reply.error or reply.status} {reply.text[:200]!r}"
+        f"{example.label}: the signed follow-up got {reply.error or reply.status} {reply.text[:200]!r}, not 200"
     )
     line = server.log.wait_for(lambda text: f" aleg={sentinel} " in text, since)
     assert line is not None, f"{example.label}: the follow-up request was not logged; stdout:\n{server.output()}"

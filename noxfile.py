@@ -43,6 +43,7 @@ def docs_build(session: nox.Session) -> None:
 
 @nox.session
 def benchmarks(session: nox.Session) -> None:
-    """Print speed figures: signing, XML checking, and calls against the Python example."""
+    """Print speed figures: signing, XML checking, calls, and every example under load."""
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/examples.py")

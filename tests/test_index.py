@@ -87,3 +87,14 @@ def test_adding_a_language_touches_only_its_folder_and_one_entry():
         "files outside examples/ and tests/examples.toml that list languages "
         "(read the list from the index instead):\n" + "\n".join(lists)
     )
+
+
+def test_each_readme_gives_the_commands_the_harness_runs():
+    """The harness runs the index's `run` exactly; a reader runs the README's: they are one command."""
+    differ = []
+    for example in EXAMPLES:
+        readme = (example.directory / "README.md").read_text()
+        for role, command in [("run", example.run), *(("install", step) for step in example.install)]:
+            if " ".join(command) not in readme:
+                differ.append(f"{example.key}/README.md lacks the {role} command `{' '.join(command)}`")
+    assert not differ, "\n".join(differ)

@@ -362,6 +362,8 @@ def test_public_url_simulated_call(example, public_url_server, public_url_sim, o
         f"{[str(p) for p in report.problems]}"
     )
     assert_status_logged(example, server, since, report.action.params)
+    assert report.hangup is not None, f"{example.label}: the simulated call ended without its hangup request"
+    assert_hangup_logged(example, server, since, report.hangup.params)
 
 
 def test_tunnel_rejects_port_less_signature(example, tunnel_server):

@@ -33,6 +33,7 @@ PATHS = {"answer": "/dialstatus/", "action": "/dialstatus/action/"}
 SERVER_STATUSES = (501, 505)
 SLOW_SECONDS = 3.0
 IDLE_CONNECTIONS = 20
+LARGE_REQUEST = 64 * 1024
 
 VARIANTS = [
     pytest.param(case, which, signed, id=f"{which}-{'signed' if signed else 'unsigned'}-{case.name}")
@@ -120,7 +121,10 @@ def test_hostile_input(example, server, sim, case, which, signed):
     what = f"{case.name} ({'signed' if signed else 'unsigned'}) to the {which} URL"
     statuses = [status for reply in replies for status in reply.statuses]
     if case.reply == "required":
-        assert statuses, f"{example.label}: {what}: no HTTP reply: {[r.describe() for r in replies]}"
+        # A server may refuse a request larger than it reads at once and reset the
+        # connection before the client has read that answer: a reset then counts as one.
+        reset_early = any(reply.error and reply.size > LARGE_REQUEST for reply in replies)
+        assert statuses or reset_early, f"{example.label}: {what}: no HTTP reply: {[r.describe() for r in replies]}"
     if case.mode == "pipeline":
         assert len(statuses) == 2, (
             f"{example.label}: {what}: expected two replies, got {[r.describe() for r in replies]}"

@@ -16,6 +16,7 @@ class RawReply:
     closed: bool = False  # the server closed the connection
     error: str | None = None  # e.g. a reset
     statuses: list[int] = field(default_factory=list)
+    size: int = 0  # bytes of the request
 
     def describe(self) -> str:
         head = self.data[:300].decode("latin-1")
@@ -38,7 +39,7 @@ def exchange(
 ) -> RawReply:
     """Send ``chunks`` (``pause`` seconds apart) to 127.0.0.1:``port``; read until closed,
     ``responses`` replies seen (with their bodies, when a length says so), or ``timeout``."""
-    reply = RawReply()
+    reply = RawReply(size=sum(len(chunk) for chunk in chunks))
     deadline = time.monotonic() + timeout
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         try:

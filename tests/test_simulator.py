@@ -745,3 +745,18 @@ def test_plugin_says_what_is_missing(tmp_path):
     done = _pytest_with_plugin(tmp_path, {})
     assert done.returncode == 1
     assert "--dialsim-url" in done.stdout and "DIALSIM_URL" in done.stdout
+
+
+def test_quiet_prints_only_problems_and_the_verdict(toy, capsys):
+    code, out, _ = _call(toy, capsys, "--quiet")
+    assert (code, out) == (0, "verdict: ok, 5 of 5 calls behaved as Plivo requires\n")
+    toy.routes["/dialstatus/action/"] = (500, "text/plain", "oops")
+    code, out, _ = _call(toy, capsys, "--quiet", "--outcome", "busy")
+    assert code == 1
+    assert out.splitlines() == [
+        (
+            "call 1 of 1 (DialStatus=busy): problem: action URL (DialStatus=busy): HTTP 500 Internal Server Error; "
+            "Plivo needs 200"
+        ),
+        "verdict: FAILED, 0 of 1 calls behaved as Plivo requires",
+    ]

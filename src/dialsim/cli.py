@@ -104,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
         default=Expect.ACCEPTED.value,
         help="refused: pass only if every request is refused with 403 (with --unsigned or --forged)",
     )
-    call.add_argument("--json", action="store_true", help="print a JSON report instead of a transcript")
+    output = call.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print a JSON report instead of a transcript")
+    output.add_argument("-q", "--quiet", action="store_true", help="print only the problems and the verdict")
     call.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report, one test case per request")
     call.add_argument("--seed", type=int, help="make call UUIDs and nonces repeatable")
     call.add_argument(
@@ -184,11 +186,19 @@ def _headline(number: int, total: int, report: CallReport) -> str:
     return f"call {number} of {total}: the dials end with DialStatus={', then '.join(played)}"
 
 
-def transcript(reports: Sequence[CallReport]) -> str:
-    """The human-readable account of simulated calls."""
+def _problem_lines(number: int, total: int, report: CallReport) -> list[str]:
+    played = ", then ".join(report.outcomes or [report.outcome])
+    return [f"call {number} of {total} (DialStatus={played}): problem: {p}" for p in report.problems]
+
+
+def transcript(reports: Sequence[CallReport], *, quiet: bool = False) -> str:
+    """The human-readable account of simulated calls; ``quiet``: only the problems and the verdict."""
     lines: list[str] = []
     refused = any(r.expect is Expect.REFUSED for r in reports)
     for number, report in enumerate(reports, 1):
+        if quiet:
+            lines.extend(_problem_lines(number, len(reports), report))
+            continue
         lines.append(_headline(number, len(reports), report))
         for index, exchange in enumerate(report.exchanges):
             if exchange.step == "hangup" and report.ended:
@@ -250,7 +260,7 @@ def _run_call(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         summary = {"ok": all(r.ok for r in reports), "exit_status": exit_status(reports)}
         print(json.dumps({**summary, "calls": [r.to_dict() for r in reports]}, indent=2))
     else:
-        print(transcript(reports))
+        print(transcript(reports, quiet=args.quiet))
     if args.junit:
         try:
             Path(args.junit).write_text(junit_xml(reports), encoding="utf-8")

@@ -400,6 +400,21 @@ def test_refuses_to_start_without_auth_token(example, ready, tmp_path):
         server.stop()
 
 
+def test_refuses_to_start_without_auth_token_whatever_starts_it(example, ready, tmp_path):
+    """The token is checked where the app is created, so a process manager's start command refuses too."""
+    if not example.also_started_by:
+        pytest.skip(f"{example.label}: the index names no other start command than `run` (also_started_by)")
+    for command in example.also_started_by:
+        server = ExampleServer(ready, auth_token=None, command=tuple(command))
+        server.start(tmp_path)
+        try:
+            assert_start_up_error(
+                example, server, ("PLIVO_AUTH_TOKEN",), f"no PLIVO_AUTH_TOKEN under {' '.join(command)}"
+            )
+        finally:
+            server.stop()
+
+
 def test_port_that_is_not_a_number(example, ready, tmp_path):
     server = ExampleServer(ready, auth_token=AUTH_TOKEN, env={"PORT": "abc"})
     server.start(tmp_path)

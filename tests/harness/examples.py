@@ -38,6 +38,7 @@ class Example:
     setup: tuple[tuple[str, ...], ...]
     sdk_probe: tuple[str, ...] | None = None
     standin_env: dict[str, str] = field(default_factory=dict)
+    also_started_by: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_entry(cls, entry: dict) -> Example:
@@ -62,6 +63,7 @@ class Example:
             setup=tuple(tuple(command) for command in test["setup"]) if "setup" in test else install,
             sdk_probe=tuple(test["sdk_probe"]) if "sdk_probe" in test else None,
             standin_env={k: v.format(tests=TESTS_DIR) for k, v in test.get("standin_env", {}).items()},
+            also_started_by=tuple(tuple(command) for command in test.get("also_started_by", ())),
         )
 
 

@@ -108,9 +108,12 @@ class ExampleServer:
         dial_number: str = "+14155550142",
         port: int | None = None,
         env: dict[str, str] | None = None,
+        command: tuple[str, ...] | None = None,
     ) -> None:
         self.example: Example = readiness.example
         self.port = port or free_port()
+        #: The index's `run` unless a test names another start command ("{port}" filled in).
+        self.command = tuple(part.replace("{port}", str(self.port)) for part in command or self.example.run)
         self.base_url = f"http://127.0.0.1:{self.port}"
         #: PUBLIC_URL exactly as a user would type it (None: the example's default).
         self.public_url_as_typed = public_url
@@ -132,7 +135,7 @@ class ExampleServer:
         self.stderr_path = tmp_dir / f"{self.example.key}-{self.port}-{id(self):x}.stderr"
         stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
-            self.example.run,
+            self.command,
             cwd=self.example.directory,
             env=self.env,
             stdin=subprocess.DEVNULL,

@@ -126,36 +126,48 @@ OLD_SERVER_SOURCE = "https://github.com/plivo/plivoframework/blob/master/src/pli
 
 #: Sent to the Dial ``action`` URL when the dial ends.
 DIAL_ACTION_PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("DialStatus", "Outcome of the dial: `completed`, `busy`, `failed`, `timeout` or `no-answer`."),
-    Parameter("DialRingStatus", "`true` if the dialled phone rang, `false` if it never did."),
+    Parameter("DialStatus", "Outcome of the dial: `completed`, `busy`, `failed`, `timeout` or `no-answer`.", "busy"),
+    Parameter("DialRingStatus", "`true` if the dialled phone rang, `false` if it never did.", "true"),
     Parameter(
         "DialHangupCause",
         "Standard telephony hangup cause of the dialled leg, a name such as `NORMAL_CLEARING` (an example taken from "
         "Plivo's old open-source server; not confirmed for the hosted service).",
+        "USER_BUSY",
     ),
-    Parameter("DialALegUUID", "`CallUUID` of the A leg: the inbound call that ran the `<Dial>`."),
-    Parameter("DialBLegUUID", "`CallUUID` of the B leg: the call to the dialled number. Empty when nobody answered."),
+    Parameter(
+        "DialALegUUID",
+        "`CallUUID` of the A leg: the inbound call that ran the `<Dial>`.",
+        "6513270e-269e-4d37-b2a7-4de452e6b438",
+    ),
+    Parameter(
+        "DialBLegUUID",
+        "`CallUUID` of the B leg: the call to the dialled number. Empty when nobody answered.",
+        "0f7c1b9a-3d52-4c1e-9a8f-2b6d4e1c7a90",
+    ),
 )
 
 #: Sent to the answer URL (Plivo's XML request page); the simulator sends
 #: all of these that apply to an inbound call.
 ANSWER_PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("CallUUID", "Unique identifier of the call."),
-    Parameter("From", "Caller's number, with country code."),
-    Parameter("To", "Called number: your Plivo number for an inbound call."),
+    Parameter("CallUUID", "Unique identifier of the call.", "6513270e-269e-4d37-b2a7-4de452e6b438"),
+    Parameter("From", "Caller's number, with country code.", "+14155550123"),
+    Parameter("To", "Called number: your Plivo number for an inbound call.", "+14155550199"),
     Parameter(
         "CallStatus",
         "`ringing`, `in-progress` or `completed`; for an outbound call that ended unanswered, also `busy`, `failed`, "
         "`timeout` or `no-answer`.",
+        "ringing",
     ),
-    Parameter("Direction", "`inbound` or `outbound`."),
-    Parameter("Event", "`StartApp` on the request to the answer URL."),
-    Parameter("ALegUUID", "Outbound calls only: `CallUUID` of the first leg."),
-    Parameter("ALegRequestUUID", "Outbound calls only: request ID of the first leg."),
-    Parameter("ForwardedFrom", "Forwarded calls only, when the carrier provides it."),
-    Parameter("HangupCause", "Only once the call has been hung up."),
-    Parameter("Duration", "Only once the call has been hung up."),
-    Parameter("BillDuration", "Only once the call has been hung up."),
+    Parameter("Direction", "`inbound` or `outbound`.", "inbound"),
+    Parameter("Event", "`StartApp` on the request to the answer URL.", "StartApp"),
+    Parameter("ALegUUID", "Outbound calls only: `CallUUID` of the first leg.", "6513270e-269e-4d37-b2a7-4de452e6b438"),
+    Parameter(
+        "ALegRequestUUID", "Outbound calls only: request ID of the first leg.", "6513270e-269e-4d37-b2a7-4de452e6b438"
+    ),
+    Parameter("ForwardedFrom", "Forwarded calls only, when the carrier provides it.", "+14155550142"),
+    Parameter("HangupCause", "Only once the call has been hung up.", "NORMAL_CLEARING"),
+    Parameter("Duration", "Only once the call has been hung up.", "42"),
+    Parameter("BillDuration", "Only once the call has been hung up.", "60"),
 )
 
 #: Sent to the hangup URL when the call ends. An application's hangup URL is

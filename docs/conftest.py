@@ -5,9 +5,15 @@ Sybil collects every ```` ```console ```` block of ``test-locally.md``. Each
 the output the page promises. Two kinds of command are allowed:
 
 * ``export NAME=VALUE`` sets a variable for the commands that follow;
-* ``dialsim ...`` runs the simulator (``python -m dialsim``), without a shell.
+* ``dialsim ...`` runs the simulator (``python -m dialsim``), without a shell;
+* ``pytest ...`` runs pytest (``python -m pytest``), with dialsim's plugin;
+* ``echo $?`` prints the exit status of the command before.
 
 Anything else fails the test, so the page cannot show a command nobody runs.
+Commands run in a scratch directory of the page's own. A block titled with a
+Python file name (```` ```text title="test_dial_status.py" ````) is written
+there, for the commands after it to use. pytest's timing ("in 0.15s") is not
+compared.
 
 A block titled ``Server output`` (```` ```text title="Server output" ````) is
 the example server's log lines (``dial-status``, ``call-hangup`` and
@@ -28,6 +34,7 @@ import shlex
 import subprocess
 import sys
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -66,12 +73,14 @@ SERVER_LOG_PREFIXES = (LOG_PREFIX, HANGUP_PREFIX, REFUSED_PREFIX)
 class PageSession:
     """The example server and the shell state shared by one page's blocks."""
 
-    def __init__(self, server: ExampleServer, page_port: int) -> None:
+    def __init__(self, server: ExampleServer, page_port: int, workdir: Path) -> None:
         self.server = server
         self.page_host = f"127.0.0.1:{page_port}"
         self.real_host = f"127.0.0.1:{server.port}"
         self.env: dict[str, str] = {}
         self.log_mark = 0
+        self.workdir = workdir
+        self.last_status = 0
 
     def to_real(self, text: str) -> str:
         return text.replace(self.page_host, self.real_host)
@@ -85,13 +94,18 @@ class PageSession:
             name, _, value = words[1].partition("=")
             self.env[name] = value
             return ""
-        if not words or words[0] != "dialsim":
-            raise AssertionError(f"this page may only run `dialsim` and `export`, not: {command}")
-        env = {k: v for k, v in os.environ.items() if k != "PLIVO_AUTH_TOKEN"}
+        if words == ["echo", "$?"]:
+            return f"{self.last_status}\n"
+        if not words or words[0] not in ("dialsim", "pytest"):
+            raise AssertionError(f"this page may only run `dialsim`, `pytest`, `echo $?` and `export`, not: {command}")
+        env = {k: v for k, v in os.environ.items() if k != "PLIVO_AUTH_TOKEN" and not k.startswith("PYTEST_")}
         env.update(self.env)
+        env = {k: self.to_real(v) for k, v in env.items()}
+        extra = _pytest_plugin_args() if words[0] == "pytest" else []
+        env["COLUMNS"] = "80"  # pytest's progress line is as wide as the page shows it
         done = subprocess.run(
-            [sys.executable, "-m", "dialsim", *(self.to_real(w) for w in words[1:])],
-            cwd=ROOT,
+            [sys.executable, "-m", words[0], *extra, *(self.to_real(w) for w in words[1:])],
+            cwd=self.workdir,
             env=env,
             capture_output=True,
             text=True,
@@ -99,6 +113,7 @@ class PageSession:
             check=False,
             stdin=subprocess.DEVNULL,
         )
+        self.last_status = done.returncode
         return self.to_page(done.stdout + done.stderr)
 
     def new_log_lines(self, expected: int) -> list[str]:
@@ -114,8 +129,17 @@ class PageSession:
         return [self.to_page(line) for line in lines]
 
 
+def _pytest_plugin_args() -> list[str]:
+    """Load dialsim's plugin by name in an environment installed before it had its entry point."""
+    registered = any(ep.value == "dialsim.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return [] if registered else ["-p", "dialsim.pytest_plugin"]
+
+
+_PYTEST_TIMING = re.compile(r" in [0-9.]+s\b")
+
+
 def _normalise(text: str) -> list[str]:
-    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [_PYTEST_TIMING.sub(" in (time)", line.rstrip()) for line in text.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -155,6 +179,11 @@ def evaluate_console(example) -> None:
     finish()
 
 
+def write_file(example) -> None:
+    session = _session(example)
+    (session.workdir / example.region.lexemes["path"]).write_text(str(example.parsed))
+
+
 def evaluate_server_output(example) -> None:
     session = _session(example)
     expected = _normalise(str(example.parsed))
@@ -165,10 +194,7 @@ class _Blocks:
     """Sybil parser for fenced blocks whose info string matches ``info``."""
 
     def __init__(self, info: str, evaluator) -> None:
-        self.lexer = RawFencedCodeBlockLexer(
-            info_pattern=re.compile(info + r"[ \t]*$\n", re.MULTILINE),
-            mapping={"source": "source"},
-        )
+        self.lexer = RawFencedCodeBlockLexer(info_pattern=re.compile(info + r"[ \t]*$\n", re.MULTILINE))
         self.evaluator = evaluator
 
     def __call__(self, document):
@@ -190,7 +216,7 @@ def page_session(tmp_path_factory):
     server.start(tmp_path_factory.mktemp("docs-server"))
     try:
         server.wait_until_listening()
-        yield PageSession(server, example.port)
+        yield PageSession(server, example.port, tmp_path_factory.mktemp("page-files"))
     finally:
         server.stop()
 
@@ -199,7 +225,8 @@ pytest_collect_file = Sybil(
     parsers=[
         _Blocks(r"console", evaluate_console),
         _Blocks(r'text[ \t]+title="Server output"', evaluate_server_output),
+        _Blocks(r'text[ \t]+title="(?P<path>[A-Za-z0-9_]+\.py)"', write_file),
     ],
-    patterns=["test-locally.md"],
+    patterns=["test-locally.md", "test-in-ci.md"],
     fixtures=["page_session"],
 ).pytest()

@@ -585,7 +585,10 @@ def test_exit_3_when_nothing_listens(capsys):
     url = f"http://127.0.0.1:{_free_port()}/dialstatus/"
     code, out, _ = _cli(capsys, "call", url, "--auth-token", TOKEN, "--outcome", "busy")
     assert code == 3, out
-    assert "cannot connect" in out and "could not be reached" in out
+    assert "problem: answer URL: no reply: cannot connect" in out and "could not be reached" in out
+    assert "verdict: FAILED, 0 of 1 calls" in out
+    report = Simulator(url, TOKEN).call("busy")
+    assert not report.ok and report.unreachable and len(report.exchanges) == 1
     code, out, _ = _cli(capsys, "call", url, "--auth-token", TOKEN, "--unsigned", "--expect", "refused")
     assert code == 3, out
 

@@ -511,6 +511,8 @@ class _Call:
         )
         exchange.step = step
         self.report.exchanges.append(exchange)
+        if exchange.unreachable:
+            self.problem(label, f"no reply: {exchange.error}", exchange)
         return exchange
 
     def problem(self, where: str, message: str, exchange: Exchange | None) -> None:
@@ -528,6 +530,8 @@ class _Call:
     def judged(self, exchange: Exchange) -> bool:
         """Common checks; False when the reply cannot be used any further."""
         label = exchange.label
+        if exchange.unreachable:
+            return False  # reported when it was sent
         if exchange.error:
             self.problem(label, f"no reply: {exchange.error}", exchange)
             return False

@@ -763,3 +763,12 @@ def test_quiet_prints_only_problems_and_the_verdict(toy, capsys):
         ),
         "verdict: FAILED, 0 of 1 calls behaved as Plivo requires",
     ]
+
+
+def test_callbacks_count_as_steps_too(toy):
+    dial = '<Dial callbackUrl="{base}/events/"><Number>1</Number></Dial>'  # no action: the document goes on
+    toy.routes["/dialstatus/"] = _answering("<Response>" + dial * 50 + "</Response>")
+    toy.routes["/events/"] = (200, "text/plain", "")
+    report = _sim(toy).call("busy")
+    assert [e.step for e in report.exchanges] == ["answer"] + ["callback"] * 9 + ["hangup"]
+    assert "more than 10 steps" in str(report.problems[-1])

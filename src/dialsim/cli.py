@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override or add a parameter (repeatable); it goes to the request where Plivo sends it, or to both",
+        help="override or add a parameter (repeatable): it replaces it where Plivo sends it, or is added to every request",
     )
     signing = call.add_mutually_exclusive_group()
     signing.add_argument("--unsigned", action="store_true", help="send no signature headers")
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-steps",
         type=int,
         default=MAX_STEPS,
-        help=f"most answer, action and redirect requests in one call (default {MAX_STEPS})",
+        help=f"most requests in one call before its hangup request (default {MAX_STEPS})",
     )
 
     sign = commands.add_parser("sign", help="print the V3 signature Plivo would send for a request")

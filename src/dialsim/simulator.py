@@ -38,8 +38,9 @@ from .signature import compute_signature
 from .transport import DEFAULT_TIMEOUT, MAX_REPLY_BYTES, Exchange, send
 from .xmlcheck import DialInstruction, Problem, check_xml, content_type_problem
 
-#: The most documents one call may fetch (answer, action and redirect requests
-#: each count as one), so that XML that loops is reported, not followed forever.
+#: The most requests one call may make before its hangup request (answer,
+#: callback, action and redirect requests each count as one), so that XML that
+#: loops is reported, not followed forever.
 MAX_STEPS = 10
 
 #: Simulated seconds, for the hangup request's Duration.
@@ -419,6 +420,8 @@ class _Call:
         b_leg = self.sim.new_uuid() if played.answered or callback_local else ""
         if callback_local:
             for event in _events_for(played):
+                if not self.take_step():
+                    return "error"
                 params = dial_callback_params(event, played, self.call_uuid, b_leg, _CALLER, _target(dial))
                 callback = self.send(
                     "callback",
@@ -438,7 +441,7 @@ class _Call:
         if action_local is None:
             self.outside(f"{path}@action", dial.action, source)
             return "error"
-        if not self.take_step(source):
+        if not self.take_step():
             return "error"
         action = self.send(
             "action",
@@ -464,7 +467,7 @@ class _Call:
         if local is None:
             self.outside(path, url, source)
             return "error"
-        if not self.take_step(source):
+        if not self.take_step():
             return "error"
         params = [*self.sim.call_params(self.call_uuid), ("CallStatus", "in-progress"), ("Event", "Redirect")]
         exchange = self.send("redirect", method if method in ("GET", "POST") else "POST", local, params, "redirect")
@@ -483,12 +486,12 @@ class _Call:
 
     # -- requests and verdicts ----------------------------------------------
 
-    def take_step(self, source: Exchange) -> bool:
-        """Count one more document request; False when the call has had its share."""
+    def take_step(self) -> bool:
+        """Count one more request; False when the call has had its share."""
         if self.steps >= self.sim.max_steps:
             self.problem(
                 "call",
-                f"more than {self.sim.max_steps} steps (answer, action and redirect requests): the XML keeps "
+                f"more than {self.sim.max_steps} steps (requests before the hangup request): the XML keeps "
                 "leading to more; a loop? The simulator stops here",
                 None,
             )

@@ -258,14 +258,7 @@ class Simulator:
 
     def answer_params(self, call_uuid: str) -> list[tuple[str, str]]:
         """What Plivo sends to the answer URL of an inbound call."""
-        return [
-            ("CallUUID", call_uuid),
-            ("From", _CALLER),
-            ("To", _CALLED),
-            ("CallStatus", "ringing"),
-            ("Direction", "inbound"),
-            ("Event", "StartApp"),
-        ]
+        return [*self.call_params(call_uuid), ("CallStatus", "ringing"), ("Event", "StartApp")]
 
     def action_params(self, outcome: str, a_leg: str) -> list[tuple[str, str]]:
         """What Plivo sends to the Dial action URL when the dial ends with ``outcome``."""

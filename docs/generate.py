@@ -19,9 +19,11 @@ import argparse
 import html
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,7 +236,8 @@ def _parameters(params: Sequence[pd.Parameter], prefix: str) -> str:
         (
             (
                 _anchored(prefix, p.name),
-                p.meaning + ("" if p.confirmed else f" *Not confirmed by Plivo's docs ([source]({p.source})).*"),
+                p.meaning
+                + ("" if p.confirmed else f" *Not confirmed for this request ([where it comes from]({p.source})).*"),
                 _code(p.example) if p.example else "",
             )
             for p in params
@@ -529,10 +532,39 @@ def diagram(path: Path) -> str:
 # Outputs
 # --------------------------------------------------------------------------
 
+
+def switching_to_zensical() -> str:
+    """How to build with Zensical, with the version the project pins."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    (pin,) = extras["zensical"]
+    return "\n".join(
+        (
+            f"To build the site with Zensical instead, install the `zensical` extra ({pin.replace('==', ' ')},",
+            "the newest release that installs from PyPI; 0.1.x also needs `zensical-ui`, which PyPI",
+            "does not serve) and run it in the repository root, where it reads `mkdocs.yml` as it is:",
+            "",
+            "```console",
+            "$ python -m pip install -e '.[zensical]'",
+            "$ python docs/generate.py",
+            "$ zensical build --strict",
+            "```",
+            "",
+            "`nox -s docs-zensical` builds the site with both and prints every difference in headings,",
+            "tab labels, code blocks, tables and diagram text; CI runs the same comparison",
+            "(`tests/test_zensical.py`) and fails on any. `nox -s docs` stays on MkDocs until a",
+            "Zensical 0.1 or later installs and passes that comparison. Either way, the plain `.md`",
+            "copies and `llms.txt` come from `python docs/generate.py --site DIR` after the build",
+            "(`nox -s docs-build` does all three steps).",
+        )
+    )
+
+
 MARKED_TABLES: dict[Path, tuple[str, Callable[[], str]]] = {
     ROOT / "examples" / "README.md": ("table", examples_readme_table),
     ROOT / "README.md": ("languages", root_readme_table),
 }
+#: Generated blocks in the root README besides its table.
+MARKED_SECTIONS: dict[str, Callable[[], str]] = {"zensical": switching_to_zensical}
 
 
 def _replace_marked(text: str, name: str, content: str, where: Path) -> str:
@@ -554,7 +586,10 @@ def outputs() -> dict[Path, str]:
     for source in sorted(DIAGRAMS.glob("*.txt")):
         files[GENERATED / "diagrams" / f"{source.stem}.md"] = diagram(source) + "\n"
     for path, (name, render) in MARKED_TABLES.items():
-        files[path] = _replace_marked(path.read_text(), name, render(), path)
+        files[path] = _replace_marked(files.get(path, path.read_text()), name, render(), path)
+    readme = ROOT / "README.md"
+    for name, render in MARKED_SECTIONS.items():
+        files[readme] = _replace_marked(files[readme], name, render(), readme)
     return files
 
 
@@ -684,6 +719,8 @@ def serve(mkdocs_args: list[str]) -> int:
     Each regeneration runs in a fresh interpreter, which imports the edited data.
     """
     write()
+    # Stopped by a signal, stop mkdocs serve too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *mkdocs_args], cwd=ROOT)
     seen = _mtimes()
     try:
@@ -694,7 +731,10 @@ def serve(mkdocs_args: list[str]) -> int:
                 # A failure (a half-saved source) is printed; the server keeps the last good pages.
                 subprocess.run([sys.executable, str(Path(__file__).resolve())], cwd=ROOT, check=False)
     except KeyboardInterrupt:
-        server.terminate()
+        pass
+    finally:
+        if server.poll() is None:
+            server.terminate()
     return server.wait()
 
 

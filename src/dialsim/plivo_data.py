@@ -116,7 +116,7 @@ class Parameter:
 
 #: Where the rows below come from.
 XML_REQUEST_PAGE = "https://docs.plivo.com/docs/voice/xml/request"
-APPLICATION_PAGE = "https://docs.plivo.com/docs/account/api/application/create-an-application"
+CALL_STATUS_PAGE = "https://www.plivo.com/docs/voice/xml/request/call-status/"
 HANGUP_SUPPORT_PAGE = "https://support.plivo.com/hc/en-us/articles/360041883231"
 CALL_OBJECT_PAGE = "https://www.plivo.com/docs/voice/api/call/the-call-object/"
 HANGUP_CAUSES_PAGE = "https://docs.plivo.com/docs/voice/troubleshooting/hangup-causes"
@@ -172,22 +172,24 @@ ANSWER_PARAMETERS: tuple[Parameter, ...] = (
 
 #: Sent to the hangup URL when the call ends. An application's hangup URL is
 #: its answer URL unless another is set (Application page). Plivo's table of
-#: these parameters could not be read; the rows it does not confirm come from
-#: the call object and a support article.
+#: these parameters could not be read: the XML request page confirms the
+#: hangup cause and the durations once a call has ended; the call's own
+#: parameters are those of every request, and the rest come from the call
+#: object and a support article.
 HANGUP_PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
-        "CallUUID", "Unique identifier of the call.", "6513270e-269e-4d37-b2a7-4de452e6b438", True, XML_REQUEST_PAGE
+        "CallUUID", "Unique identifier of the call.", "6513270e-269e-4d37-b2a7-4de452e6b438", False, XML_REQUEST_PAGE
     ),
-    Parameter("From", "Caller's number, with country code.", "+14155550123", True, XML_REQUEST_PAGE),
-    Parameter("To", "Called number: your Plivo number for an inbound call.", "+14155550199", True, XML_REQUEST_PAGE),
-    Parameter("Direction", "`inbound` or `outbound`.", "inbound", True, XML_REQUEST_PAGE),
+    Parameter("From", "Caller's number, with country code.", "+14155550123", False, XML_REQUEST_PAGE),
+    Parameter("To", "Called number: your Plivo number for an inbound call.", "+14155550199", False, XML_REQUEST_PAGE),
+    Parameter("Direction", "`inbound` or `outbound`.", "inbound", False, XML_REQUEST_PAGE),
     Parameter(
         "CallStatus",
         "`completed` once the call has ended (an unanswered outbound call may end `busy`, `failed`, `timeout` or "
         "`no-answer`).",
         "completed",
         True,
-        APPLICATION_PAGE,
+        CALL_STATUS_PAGE,
     ),
     Parameter("Event", "`Hangup` on the hangup request.", "Hangup", False, CALL_OBJECT_PAGE),
     Parameter("Duration", "Length of the call in seconds.", "42", True, XML_REQUEST_PAGE),

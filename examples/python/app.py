@@ -3,29 +3,59 @@
 Plivo requests /dialstatus/ when a call comes in; the XML returned there dials
 DIAL_NUMBER. When that dial ends, Plivo requests /dialstatus/action/ with the
 outcome, and because the Dial has redirect="true", the call goes on with the
-XML that URL returns.
+XML that URL returns. When the call ends, Plivo requests /dialstatus/ again.
 """
 
 import functools
 import os
 import re
 import sys
+import threading
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, request
 from plivo import plivoxml
+from plivo.exceptions import ValidationError
 from plivo.utils.signature_v3 import validate_v3_signature
 from waitress import serve
 
-PORT = int(os.environ.get("PORT", "8083"))
+# Checked on import, so the app refuses to run without it whatever starts it.
+AUTH_TOKEN = os.environ.get("PLIVO_AUTH_TOKEN")
+if not AUTH_TOKEN:
+    sys.exit("PLIVO_AUTH_TOKEN is not set: it is needed to check Plivo's signatures.")
 HOST = os.environ.get("HOST", "127.0.0.1")
-AUTH_TOKEN = os.environ.get("PLIVO_AUTH_TOKEN", "")
+PORT = os.environ.get("PORT", "8083")
+if not re.fullmatch(r"[0-9]{1,5}", PORT) or not 0 < int(PORT) < 65536:
+    sys.exit(f"PORT must be a port number from 1 to 65535, not {PORT!r}.")
 # The base URL Plivo uses to reach this server (your tunnel or domain).
 PUBLIC_URL = os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 DIAL_NUMBER = os.environ.get("DIAL_NUMBER", "+15555550100")
+APOLOGY = "Sorry, the person you are calling could not be reached. Goodbye."
+# Plivo's requests are a few hundred bytes; larger bodies get 413.
+MAX_BODY = 64 * 1024
 
 app = Flask(__name__)
-# Plivo's callbacks are a few hundred bytes; refuse anything large with 413.
-app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+
+# Spaces, controls (CR and LF included) and Unicode line separators would let
+# a caller forge log lines or fields, so each becomes "_".
+UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
+LOG_LOCK = threading.Lock()
+
+
+def log_safe(value):
+    return UNSAFE_IN_LOG.sub("_", value or "")
+
+
+def log(line):
+    # waitress answers on several threads: one locked, flushed write per line
+    # keeps lines whole.
+    with LOG_LOCK:
+        print(line, flush=True)
+
+
+def plivo_params():
+    """Plivo's parameters: the form body of a POST, the query string of a GET."""
+    return request.form if request.method == "POST" else request.args
 
 
 def xml_response(element):
@@ -34,7 +64,7 @@ def xml_response(element):
 
 # --8<-- [start:verify]
 def plivo_signed(view):
-    """Reject with 403 any request that does not carry a valid V3 signature."""
+    """Refuse with 403 any request that does not carry a valid V3 signature."""
 
     @functools.wraps(view)
     def checked(*args, **kwargs):
@@ -42,18 +72,23 @@ def plivo_signed(view):
         nonce = request.headers.get("X-Plivo-Signature-V3-Nonce", "")
         # Plivo signs the URL it called: our public URL, not the local one
         # Flask sees behind a tunnel or proxy.
-        url = PUBLIC_URL + request.full_path.rstrip("?")
-        # For POST only the form body is signed; a GET's parameters are
-        # already in the URL's query string.
-        params = request.form.to_dict(flat=False) if request.method == "POST" else {}
-        try:
-            valid = bool(signature and nonce) and validate_v3_signature(
-                request.method, url, nonce, AUTH_TOKEN, signature, params
-            )
-        except Exception:  # the SDK raises on arguments it cannot validate
-            valid = False
-        if not valid:
-            abort(403)
+        query = request.query_string.decode("latin-1")
+        url = PUBLIC_URL + request.path + (f"?{query}" if query else "")
+        if request.method == "POST":  # the URL with its query, and the form body
+            checked_url, params = url, request.form.to_dict(flat=False)
+        else:  # plivo 4.63 raises on a non-ASCII escape in a URL's query; decoded, it signs them alike
+            checked_url, params = PUBLIC_URL + request.path, request.args.to_dict(flat=False)
+        if not (signature and nonce):
+            reason = "no-signature"
+        else:
+            try:
+                valid = validate_v3_signature(request.method, checked_url, nonce, AUTH_TOKEN, signature, params)
+            except (ValidationError, ValueError):  # arguments the SDK cannot validate
+                valid = False
+            reason = None if valid else "bad-signature"
+        if reason:
+            log(f"request-refused reason={reason} url={log_safe(url)}")
+            return Response("Missing or invalid Plivo signature\n", status=403, mimetype="text/plain")
         return view(*args, **kwargs)
 
     return checked
@@ -63,58 +98,69 @@ def plivo_signed(view):
 
 
 # --8<-- [start:answer]
+def dial_reply(number, action_path):
+    """XML that dials ``number`` and has Plivo report the outcome to ``action_path``."""
+    dial = plivoxml.DialElement(action=PUBLIC_URL + action_path, method="POST", redirect=True)
+    dial.add(plivoxml.NumberElement(number))
+    return xml_response(plivoxml.ResponseElement().add(dial))
+
+
 @app.route("/dialstatus/", methods=["GET", "POST"])
 @plivo_signed
 def answer():
-    dial = plivoxml.DialElement(action=f"{PUBLIC_URL}/dialstatus/action/", method="POST", redirect=True)
-    dial.add(plivoxml.NumberElement(DIAL_NUMBER))
-    return xml_response(plivoxml.ResponseElement().add(dial))
+    fields = plivo_params()
+    if fields.get("CallStatus", "") in ("", "ringing", "in-progress"):
+        return dial_reply(DIAL_NUMBER, "/dialstatus/action/")
+    # Any other CallStatus is the hangup request: the call is over.
+    log(
+        f"call-hangup call={log_safe(fields.get('CallUUID'))}"
+        f" status={log_safe(fields.get('CallStatus'))}"
+        f" hangup_cause={log_safe(fields.get('HangupCause'))}"
+        f" duration={log_safe(fields.get('Duration'))}"
+    )
+    return xml_response(plivoxml.ResponseElement())
 
 
 # --8<-- [end:answer]
 
-# Control characters (CR and LF included) and spaces would let a caller forge
-# log lines or fields, so each becomes "_".
-UNSAFE_IN_LOG = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
-
-def for_log(value):
-    return UNSAFE_IN_LOG.sub("_", value or "")
+def log_dial_status(fields):
+    log(
+        f"dial-status status={log_safe(fields.get('DialStatus'))}"
+        f" aleg={log_safe(fields.get('DialALegUUID'))}"
+        f" bleg={log_safe(fields.get('DialBLegUUID'))}"
+        f" hangup_cause={log_safe(fields.get('DialHangupCause'))}"
+        f" rang={log_safe(fields.get('DialRingStatus'))}"
+    )
 
 
 # --8<-- [start:action]
 @app.route("/dialstatus/action/", methods=["GET", "POST"])
 @plivo_signed
 def dial_action():
-    fields = request.form if request.method == "POST" else request.args
+    fields = plivo_params()
     status = fields.get("DialStatus")
     if not status:
         return Response("DialStatus is missing\n", status=400, mimetype="text/plain")
-    print(
-        f"dial-status status={for_log(status)}"
-        f" aleg={for_log(fields.get('DialALegUUID'))}"
-        f" bleg={for_log(fields.get('DialBLegUUID'))}"
-        f" hangup_cause={for_log(fields.get('DialHangupCause'))}"
-        f" rang={for_log(fields.get('DialRingStatus'))}",
-        flush=True,
-    )
+    log_dial_status(fields)
     reply = plivoxml.ResponseElement()
     # redirect="true": Plivo runs this XML next. An empty <Response/> ends
     # the call; any other status (Plivo may add new ones) is a failed dial.
     if status != "completed":
-        reply.add(plivoxml.SpeakElement("Sorry, the person you are calling could not be reached. Goodbye."))
+        reply.add(plivoxml.SpeakElement(APOLOGY))
     return xml_response(reply)
 
 
 # --8<-- [end:action]
 
 
-def main():
-    if not AUTH_TOKEN:
-        sys.exit("PLIVO_AUTH_TOKEN is not set: it is needed to check Plivo's signatures.")
-    print(f"Serving on http://{HOST}:{PORT} (public URL {PUBLIC_URL})", flush=True)
-    serve(app, host=HOST, port=PORT)
+def run(wsgi_app):
+    """Serve ``wsgi_app`` with waitress on HOST:PORT, or exit with a message."""
+    try:
+        serve(wsgi_app, host=HOST, port=int(PORT))
+    except OSError as error:  # the port is taken, or HOST is not an address here
+        sys.exit(f"Cannot listen on {HOST}:{PORT}: {error.strerror or error}.")
 
 
 if __name__ == "__main__":
-    main()
+    run(app)

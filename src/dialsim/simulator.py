@@ -339,25 +339,24 @@ class _Call:
         self.expect = expect
         self.report = CallReport(outcomes[0], expect=expect)
         self.call_uuid = sim.new_uuid()
-        self.steps = 0
+        self.steps = 1  # the answer request is the first
         self.seconds = 0
 
     # -- playing ----------------------------------------------------------
 
     def play(self, answer_method: str) -> CallReport:
         report = self.report
-        self.steps = 1
         answer = self.send(
             "answer", answer_method, self.sim.answer_url, self.sim.answer_params(self.call_uuid), "answer URL"
         )
-        if answer is None or answer.unreachable:
+        if answer.unreachable:
             return report  # nothing is listening: there is no call to hang up
         root = self.xml_reply(answer)
         if root is None:
             report.ended = "error"
         else:
             if self.expect is Expect.ACCEPTED and root.find("Dial") is None:
-                self.problem("Response", "no <Dial>: Plivo would not dial anyone", answer)
+                self.problem(f"{answer.label} Response", "no <Dial>: Plivo would not dial anyone", answer)
             report.ended = self.run(root, answer)
         if not report.unreachable:  # a server that went away mid-call is not asked again
             self.send_hangup()
@@ -398,7 +397,7 @@ class _Call:
         self.report.outcomes.append(outcome)
         return outcome
 
-    def dial(self, dial: DialInstruction, path: str, source: Exchange):
+    def dial(self, dial: DialInstruction, path: str, source: Exchange) -> tuple[Exchange, ET.Element] | str | None:
         """Play one ``<Dial>``: None to go on with the document, a new (exchange, root), or an ending."""
         if self.report.dial is None:
             self.report.dial = dial
@@ -452,7 +451,7 @@ class _Call:
         root = self.xml_reply(action)
         return "error" if root is None else (action, root)
 
-    def redirect(self, verb: ET.Element, path: str, source: Exchange):
+    def redirect(self, verb: ET.Element, path: str, source: Exchange) -> tuple[Exchange, ET.Element] | str:
         """Follow a ``<Redirect>``: a new (exchange, root), or an ending."""
         url = (verb.text or "").strip()
         method = (verb.get("method") or "POST").upper()
@@ -463,7 +462,7 @@ class _Call:
         if not self.take_step():
             return "error"
         params = [*self.sim.call_params(self.call_uuid), ("CallStatus", "in-progress"), ("Event", "Redirect")]
-        exchange = self.send("redirect", method if method in ("GET", "POST") else "POST", local, params, "redirect")
+        exchange = self.send("redirect", method if method in ("GET", "POST") else "POST", local, params, "Redirect URL")
         if exchange.unreachable:
             return "error"
         root = self.xml_reply(exchange)
@@ -512,7 +511,7 @@ class _Call:
         return exchange
 
     def problem(self, where: str, message: str, exchange: Exchange | None) -> None:
-        index = None if exchange is None else self.report.exchanges.index(exchange)
+        index = None if exchange is None else next(i for i, e in enumerate(self.report.exchanges) if e is exchange)
         self.report.problems.append(Problem(where, message, index))
 
     def outside(self, where: str, url: str, source: Exchange) -> None:

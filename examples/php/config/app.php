@@ -12,9 +12,12 @@ return [
 
     'timezone' => 'UTC',
 
-    // No database, session, cache or views: only what routing needs.
+    // No database, session, cache or views: only what routing (and
+    // `php artisan serve`) needs.
     'providers' => [
         Illuminate\Filesystem\FilesystemServiceProvider::class,
+        Illuminate\Foundation\Providers\ConsoleSupportServiceProvider::class,
+        App\Providers\AppServiceProvider::class,
         App\Providers\RouteServiceProvider::class,
     ],
 

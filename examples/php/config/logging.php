@@ -5,18 +5,19 @@ use Monolog\Handler\StreamHandler;
 
 return [
 
-    'default' => env('LOG_CHANNEL', 'stderr'),
+    // Errors go to PHP's error log: PHP-FPM hands it to nginx, which writes
+    // it to its standard error.
+    'default' => env('LOG_CHANNEL', 'errorlog'),
 
     'channels' => [
 
-        'stderr' => [
-            'driver' => 'monolog',
-            'handler' => StreamHandler::class,
-            'with' => ['stream' => 'php://stderr'],
+        'errorlog' => [
+            'driver' => 'errorlog',
         ],
 
-        // One plain line per finished dial, on standard output.
-        'dialstatus' => [
+        // The app's own lines (see app/Logging/LogLine.php), one per
+        // record, on standard output.
+        'stdout' => [
             'driver' => 'monolog',
             'handler' => StreamHandler::class,
             'with' => ['stream' => 'php://stdout'],

@@ -3,7 +3,7 @@
 return [
 
     'plivo' => [
-        // Checks X-Plivo-Signature-V3 on every webhook; serve.php refuses to start without it.
+        // Checks X-Plivo-Signature-V3 on every webhook; the app refuses to run without it.
         'auth_token' => (string) env('PLIVO_AUTH_TOKEN', ''),
 
         // The base URL at which Plivo reaches this app (a tunnel or your domain).

@@ -14,11 +14,7 @@ class Kernel extends HttpKernel
      * signed, so a value with a leading or trailing space would no longer
      * match its signature.
      */
-    protected $middleware = [
-        // 413 for a body over post_max_size (serve.php sets it to 64K), where
-        // PHP has dropped the form fields rather than parse them.
-        \Illuminate\Foundation\Http\Middleware\ValidatePostSize::class,
-    ];
+    protected $middleware = [];
 
     /**
      * routes/api.php runs in the "api" group: stateless, so no session,

@@ -2,9 +2,9 @@
 
 namespace App\Http\Controllers;
 
+use App\Logging\LogLine;
 use Illuminate\Http\Request;
 use Illuminate\Http\Response;
-use Illuminate\Support\Facades\Log;
 use Plivo\XML\Response as PlivoXml;
 
 /**
@@ -14,12 +14,24 @@ use Plivo\XML\Response as PlivoXml;
 class DialStatusController
 {
     // --8<-- [start:answer]
-    /** Answer URL: dial DIAL_NUMBER and report the outcome to the action URL. */
-    public function answer()
+    /** Answer URL: dial DIAL_NUMBER when the call starts; log the hangup request when it ends. */
+    public function answer(Request $request)
     {
-        $plivo = config('services.plivo');
-
+        $field = self::fields($request);
         $xml = new PlivoXml();
+        $callStatus = $field('CallStatus');
+        if (!in_array($callStatus, ['', 'ringing', 'in-progress'], true)) {
+            LogLine::write('call-hangup', [
+                'call' => $field('CallUUID'),
+                'status' => $callStatus,
+                'hangup_cause' => $field('HangupCause'),
+                'duration' => $field('Duration'),
+            ]);
+
+            return self::xml($xml);
+        }
+
+        $plivo = config('services.plivo');
         $dial = $xml->addDial([
             'action' => $plivo['public_url'].'/dialstatus/action/',
             'method' => 'POST',
@@ -28,7 +40,7 @@ class DialStatusController
         ]);
         $dial->addNumber($plivo['dial_number']);
 
-        return new Response($xml->toXML(), 200, ['Content-Type' => 'application/xml']);
+        return self::xml($xml);
     }
     // --8<-- [end:answer]
 
@@ -36,22 +48,19 @@ class DialStatusController
     /** Action URL: log the outcome; with redirect="true" the reply runs next. */
     public function action(Request $request)
     {
-        // The body's form fields for POST (not $request->all(), which mixes in
-        // the query string), the query string for GET.
-        $fields = $request->getRealMethod() === 'POST' ? $request->request : $request->query;
-        $status = (string) $fields->get('DialStatus');
+        $field = self::fields($request);
+        $status = $field('DialStatus');
         if ($status === '') {
             return new Response("DialStatus is missing\n", 400, ['Content-Type' => 'text/plain; charset=UTF-8']);
         }
 
-        Log::channel('dialstatus')->info(sprintf(
-            'dial-status status=%s aleg=%s bleg=%s hangup_cause=%s rang=%s',
-            self::forLog($status),
-            self::forLog($fields->get('DialALegUUID')),
-            self::forLog($fields->get('DialBLegUUID')),
-            self::forLog($fields->get('DialHangupCause')),
-            self::forLog($fields->get('DialRingStatus'))
-        ));
+        LogLine::write('dial-status', [
+            'status' => $status,
+            'aleg' => $field('DialALegUUID'),
+            'bleg' => $field('DialBLegUUID'),
+            'hangup_cause' => $field('DialHangupCause'),
+            'rang' => $field('DialRingStatus'),
+        ]);
 
         $xml = new PlivoXml();
         if ($status !== 'completed') {
@@ -59,13 +68,24 @@ class DialStatusController
             $xml->addSpeak('Sorry, the person you are calling could not be reached. Goodbye.');
         }
 
-        return new Response($xml->toXML(), 200, ['Content-Type' => 'application/xml']);
-    }
-
-    /** Spaces and control characters become "_": a value can neither end the line nor fake a field. */
-    private static function forLog(?string $value): string
-    {
-        return preg_replace('/[\x{0}-\x{20}\x{7F}-\x{9F}]/u', '_', (string) $value);
+        return self::xml($xml);
     }
     // --8<-- [end:action]
+
+    /**
+     * A reader of Plivo's parameters: the form body for POST (not
+     * $request->all(), which mixes in the query string), the query for GET.
+     * A name sent as a PHP array (a[]=1) reads as empty.
+     */
+    private static function fields(Request $request): callable
+    {
+        $fields = ($request->getRealMethod() === 'POST' ? $request->request : $request->query)->all();
+
+        return static fn (string $name): string => is_string($fields[$name] ?? null) ? $fields[$name] : '';
+    }
+
+    private static function xml(PlivoXml $xml): Response
+    {
+        return new Response($xml->toXML(), 200, ['Content-Type' => 'application/xml']);
+    }
 }

@@ -1,75 +1,97 @@
 <?php
 
-namespace App\Http\Middleware;
+namespace Plivo\Util {
+    // plivo/php-sdk 4.70 passes the signed text through utf8_encode(), which
+    // garbles every non-ASCII character Plivo signed (a caller name like
+    // "José"): this one function in the SDK's namespace comes first and keeps
+    // the text as it is.
+    function utf8_encode(string $text): string
+    {
+        return $text;
+    }
+}
 
+namespace App\Http\Middleware {
+
+use App\Logging\LogLine;
 use Closure;
 use Illuminate\Http\Request;
-use Plivo\Exceptions\PlivoValidationException;
+use Illuminate\Http\Response;
 use Plivo\Util\v3SignatureValidation;
 
 /**
  * Lets a request through only if Plivo signed it (X-Plivo-Signature-V3):
- * 403 otherwise, before any controller code runs.
+ * 403 and one request-refused line otherwise, before any controller code runs.
  */
 class VerifyPlivoSignature
 {
     // --8<-- [start:verify]
     public function handle(Request $request, Closure $next)
     {
-        $authToken = config('services.plivo.auth_token');
+        // Plivo signed the URL it called: PUBLIC_URL, this path and the raw query.
+        $url = config('services.plivo.public_url').$request->getRequestUri();
         $signature = (string) $request->header('X-Plivo-Signature-V3');
         $nonce = (string) $request->header('X-Plivo-Signature-V3-Nonce');
-        if ($authToken === '' || $signature === '' || $nonce === '') {
-            abort(403);
+        if ($signature === '' || $nonce === '') {
+            return self::refuse('no-signature', $url);
         }
-
-        // Plivo signed the public URL it called: PUBLIC_URL + this path (+ query).
-        $method = $request->getRealMethod();
-        $url = config('services.plivo.public_url').explode('?', $request->getRequestUri(), 2)[0];
-        $query = $request->query->all();
-        if ($method === 'GET') {
-            // Plivo's parameters are the query string. The SDK does not
-            // percent-decode a query it finds in the URL, so pass them decoded.
-            $params = $query;
-        } else {
-            // The body's form fields only: $request->all() would mix in the query.
-            $params = $request->request->all();
-            if ($query) {
-                $url .= '?'.implode('&', array_map(
-                    static fn ($name, $value) => $name.'='.$value,
-                    array_keys($query),
-                    $query
-                ));
-            }
-        }
-
-        if (!$this->signedByPlivo($method, $url, $nonce, $authToken, $signature, $params)) {
-            abort(403);
+        if (!self::signedByPlivo($request, $url, $nonce, $signature)) {
+            return self::refuse('bad-signature', $url);
         }
 
         return $next($request);
     }
 
-    private function signedByPlivo(string $method, string $url, string $nonce, string $authToken, string $signature, array $params): bool
+    private static function signedByPlivo(Request $request, string $url, string $nonce, string $signature): bool
     {
-        // The SDK passes what it signs through utf8_encode(), which reads its
-        // input as Latin-1: hand it Latin-1 so that non-ASCII values (a caller
-        // name like "José") come out as the UTF-8 that Plivo signed. Values
-        // with characters beyond Latin-1 cannot match with this SDK.
-        $latin1 = static fn (string $text): string => mb_convert_encoding($text, 'ISO-8859-1', 'UTF-8');
-        $params = array_combine(array_map($latin1, array_keys($params)), array_map($latin1, $params));
-
-        // The SDK reads the URL's query string without checking that there is
-        // one (a PHP warning, which Laravel turns into an exception) and calls
-        // utf8_encode(), deprecated since PHP 8.2: silenced for this call only.
-        set_error_handler(static fn (): bool => true, E_WARNING | E_DEPRECATED);
-        try {
-            return v3SignatureValidation::validateV3Signature($method, $url, $nonce, $authToken, $signature, $params);
-        } catch (PlivoValidationException $e) {
-            return false;
-        } finally {
-            restore_error_handler();
+        // plivo/php-sdk 4.70 splits a query string in the URL on "&" and "="
+        // without percent-decoding it, but Plivo signs the decoded values
+        // (which may hold "&" or "="): the URL goes in without its query, and
+        // the decoded fields go in as parameters, repeated names joined as the
+        // signed string joins them.
+        [$base, $query] = explode('?', $url, 2) + [1 => ''];
+        if ($request->getRealMethod() === 'GET') {
+            $params = self::joinRepeats(self::pairs($query), '&%s=');
+        } else {
+            $body = $request->getContentType() === 'form' ? $request->getContent() : '';
+            $params = self::joinRepeats(self::pairs($body), '%s');
+            if ($query !== '') {
+                // A POST signs "query.body"; the SDK puts the empty name first.
+                $pairs = array_map(static fn ($pair) => $pair[0].'='.$pair[1], self::pairs($query));
+                $params = ['' => implode('&', $pairs).($params ? '.' : '')] + $params;
+            }
         }
+
+        return v3SignatureValidation::validateV3Signature($request->getRealMethod(), $base, $nonce, config('services.plivo.auth_token'), $signature, $params);
+    }
+
+    /** Decoded [name, value] pairs of a query or form body, sorted as Plivo sorts them. */
+    private static function pairs(string $encoded): array
+    {
+        $pieces = array_filter(explode('&', $encoded), 'strlen');
+        $pairs = array_map(static fn ($piece) => array_map('urldecode', explode('=', $piece, 2) + [1 => '']), $pieces);
+        usort($pairs, static fn ($a, $b) => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]));
+
+        return $pairs;
+    }
+
+    /** One value per name, as the SDK takes them: "a=1&a=2" becomes a => "1{glue}2". */
+    private static function joinRepeats(array $pairs, string $glue): array
+    {
+        $params = [];
+        foreach ($pairs as [$name, $value]) {
+            $params[$name] = isset($params[$name]) ? $params[$name].sprintf($glue, $name).$value : $value;
+        }
+
+        return $params;
+    }
+
+    private static function refuse(string $reason, string $url): Response
+    {
+        LogLine::write('request-refused', ['reason' => $reason, 'url' => $url]);
+
+        return new Response("Forbidden\n", 403, ['Content-Type' => 'text/plain; charset=UTF-8']);
     }
     // --8<-- [end:verify]
+}
 }

@@ -11,8 +11,9 @@ use Plivo\Exceptions\PlivoValidationException;
  * - every input and the signed string go through utf8_encode(): E_DEPRECATED
  *   on PHP 8.2, and non-ASCII UTF-8 is encoded twice, so it never matches;
  * - the query string of $uri is split on "&" and "=" but not percent-decoded,
- *   text after a second "=" is lost, and a URL without a query string raises
- *   an "Undefined array key" warning (a piece without "=" raises another);
+ *   text after a second "=" is lost, and a piece without "=" raises an
+ *   "Undefined array key" warning (a URL without a query is fine since 4.68);
+ * - params are passed through strval(): an array value becomes "Array", with a warning;
  * - keys and repeated values are sorted with SORT_NATURAL;
  * - the port stays in the signed URL;
  * - a method other than GET or POST throws PlivoValidationException.
@@ -77,10 +78,9 @@ class v3SignatureValidation
         if (isset($parts['path'])) {
             $base .= $parts['path'];
         }
-        $rawQuery = $parts['query'];  // unchecked, as in the SDK: warns when absent
         $query = [];
-        if ($rawQuery != null) {
-            foreach (explode('&', $rawQuery) as $piece) {
+        if (isset($parts['query']) && $parts['query'] != null) {
+            foreach (explode('&', $parts['query']) as $piece) {
                 $halves = explode('=', $piece);
                 $query[$halves[0]][] = $halves[1];
             }

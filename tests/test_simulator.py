@@ -772,3 +772,28 @@ def test_callbacks_count_as_steps_too(toy):
     report = _sim(toy).call("busy")
     assert [e.step for e in report.exchanges] == ["answer"] + ["callback"] * 9 + ["hangup"]
     assert "more than 10 steps" in str(report.problems[-1])
+
+
+def test_a_server_that_goes_away_mid_call_is_unreachable(capsys):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    def answer_once_then_stop():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            body = ANSWER_XML.replace("{base}", base).encode()
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+        listener.close()
+
+    thread = threading.Thread(target=answer_once_then_stop, daemon=True)
+    thread.start()
+    code, out, _ = _cli(capsys, "call", f"{base}/dialstatus/", "--auth-token", TOKEN, "--outcome", "busy", "--quiet")
+    thread.join(5)
+    assert code == 3, out
+    assert "problem: action URL (DialStatus=busy): no reply: cannot connect" in out
+    assert out.count("problem:") == 1  # and no hangup request to a server that is gone

@@ -53,7 +53,8 @@ def _outcomes(text: str) -> tuple[str, ...]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dialsim",
-        description="Simulate Plivo's side of a <Dial> call against your server.",
+        description="Play Plivo's side of a whole <Dial> call against your server, and check every reply.",
+        epilog="exit status: 0 ok, 1 the server misbehaved, 2 usage error, 3 the server could not be reached",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
             "XML it returns (Dial callbackUrl events, the action URL with the outcome, the XML the action URL "
             "returns, Redirects), then request the hangup URL; check every reply."
         ),
-        epilog="exit status: 0 behaved as Plivo requires, 1 misbehaved, 2 usage error, 3 server not reachable",
+        epilog="exit status: 0 behaved as Plivo requires, 1 misbehaved, 2 usage error, 3 the server could not be reached",
     )
     call.add_argument("answer_url", metavar="ANSWER_URL", help="e.g. http://127.0.0.1:8083/dialstatus/")
     call.add_argument(

@@ -500,6 +500,17 @@ def test_language_tabs_are_linked_across_the_page_and_the_site(browser):
     page.close()
 
 
+def test_headings_inside_tabs_stay_out_of_the_table_of_contents(site, browser):
+    out, _, _ = site
+    assert 'id="notes-for-go"' in (out / "build" / "index.html").read_text(), "the Go notes lost their heading"
+    page, errors = _open(browser, "build/")
+    toc = page.eval_on_selector_all(".md-nav--secondary a.md-nav__link", "links => links.map(l => l.hash)")
+    assert "#framework-notes" in toc, toc
+    assert not [hash_ for hash_ in toc if hash_.startswith("#notes-for-")], f"tab headings in the contents: {toc}"
+    assert not errors, "\n".join(errors)
+    page.close()
+
+
 @pytest.mark.parametrize(("query", "label"), [("go", "Go"), ("dotnet", ".NET"), ("PHP", "PHP")])
 def test_a_lang_query_selects_that_language_everywhere(browser, query, label):
     page, errors = _open(browser, f"build/?lang={query}")

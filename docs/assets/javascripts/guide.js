@@ -50,9 +50,19 @@
     });
   }
 
+  // A heading inside one language's tab (from an example's README) is not a
+  // section of the page: keep it out of the table of contents.
+  function pruneTableOfContents() {
+    document.querySelectorAll('.md-nav--secondary a.md-nav__link[href^="#"]').forEach(function (link) {
+      var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (target && target.closest(".tabbed-block")) link.closest("li").remove();
+    });
+  }
+
   function run() {
     selectLanguage();
     linkFolders();
+    pruneTableOfContents();
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

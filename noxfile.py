@@ -38,7 +38,8 @@ def docs(session: nox.Session) -> None:
     or a diagram changes; mkdocs serve reloads on those, on docs/ and on examples/.
     """
     session.install("-e", ".[docs]")
-    address = ["-a", "127.0.0.1:8000"] if not {"-a", "--dev-addr"} & set(session.posargs) else []
+    chosen = any(arg in ("-a", "--dev-addr") or arg.startswith("--dev-addr=") for arg in session.posargs)
+    address = [] if chosen else ["-a", "127.0.0.1:8000"]
     watched = ["-w", "examples", "-w", "tests/examples.toml", "-w", "src/dialsim"]
     session.run(
         "python", "docs/generate.py", "--serve", "--strict", *address, *watched, *session.posargs, env=QUIET_MKDOCS

@@ -95,7 +95,7 @@ def test_generated_files_are_up_to_date():
     assert not problems, "\n".join(problems) + "\nrun: python docs/generate.py"
 
 
-def test_the_staleness_check_sees_a_changed_partial(tmp_path, monkeypatch):
+def test_the_staleness_check_sees_a_changed_partial():
     gen = generator()
     files = gen.outputs()
     path = GENERATED / "plivo" / "call-statuses.md"

@@ -797,3 +797,9 @@ def test_a_server_that_goes_away_mid_call_is_unreachable(capsys):
     assert code == 3, out
     assert "problem: action URL (DialStatus=busy): no reply: cannot connect" in out
     assert out.count("problem:") == 1  # and no hangup request to a server that is gone
+
+
+def test_a_junit_file_that_cannot_be_written_is_exit_2(toy, capsys, tmp_path):
+    code, out, err = _call(toy, capsys, "--outcome", "busy", "--junit", str(tmp_path / "missing" / "dialsim.xml"))
+    assert code == 2
+    assert "verdict: ok" in out and "cannot write" in err and "Traceback" not in err

@@ -14,6 +14,8 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -30,8 +32,7 @@ public final class DialStatusApp {
   private static final Pattern UNSAFE_IN_LOG =
       Pattern.compile("[\\x00-\\x20\\x7f-\\x9f\u2028\u2029]");
 
-  // The replies depend only on the configuration, so they are built once: the SDK's builders
-  // throw checked exceptions, which then stop the start-up instead of failing calls.
+  // Built once: the SDK's builders throw checked exceptions, which then stop the start-up.
   private final String dialXml;
   private final String emptyXml = new Response().toXmlString();
   private final String sorryXml =
@@ -70,34 +71,24 @@ public final class DialStatusApp {
   static String dialXml(String publicUrl, String dialNumber)
       throws PlivoValidationException, PlivoXmlException {
     // plivo-java writes attribute values and text as they are, so escape them here.
+    Dial dial = new Dial().action(escapeXml(publicUrl + "/dialstatus/action/")).method("POST");
     return new Response()
-        .children(
-            new Dial()
-                .action(escapeXml(publicUrl + "/dialstatus/action/"))
-                .method("POST")
-                .redirect(true)
-                .children(new Number(escapeXml(dialNumber))))
+        .children(dial.redirect(true).children(new Number(escapeXml(dialNumber))))
         .toXmlString();
   }
 
   private void answer(Context ctx) {
     Map<String, String> call = PlivoSignature.fields(ctx);
     String status = call.getOrDefault("CallStatus", "");
-    switch (status) {
-      case "", "ringing", "in-progress" -> ctx.contentType(XML).result(dialXml);
-      default -> { // the hangup request: the call has ended
-        log(
-            "call-hangup call="
-                + logSafe(call.get("CallUUID"))
-                + " status="
-                + logSafe(status)
-                + " hangup_cause="
-                + logSafe(call.get("HangupCause"))
-                + " duration="
-                + logSafe(call.get("Duration")));
-        ctx.contentType(XML).result(emptyXml);
-      }
+    if (List.of("", "ringing", "in-progress").contains(status)) {
+      ctx.contentType(XML).result(dialXml);
+      return;
     }
+    // The hangup request: the call has ended.
+    log(
+        "call-hangup call=%s status=%s hangup_cause=%s duration=%s",
+        call.get("CallUUID"), status, call.get("HangupCause"), call.get("Duration"));
+    ctx.contentType(XML).result(emptyXml);
   }
 
   // --8<-- [end:answer]
@@ -110,16 +101,12 @@ public final class DialStatusApp {
       throw new BadRequestResponse("DialStatus is missing");
     }
     log(
-        "dial-status status="
-            + logSafe(status)
-            + " aleg="
-            + logSafe(dial.get("DialALegUUID"))
-            + " bleg="
-            + logSafe(dial.get("DialBLegUUID"))
-            + " hangup_cause="
-            + logSafe(dial.get("DialHangupCause"))
-            + " rang="
-            + logSafe(dial.get("DialRingStatus")));
+        "dial-status status=%s aleg=%s bleg=%s hangup_cause=%s rang=%s",
+        status,
+        dial.get("DialALegUUID"),
+        dial.get("DialBLegUUID"),
+        dial.get("DialHangupCause"),
+        dial.get("DialRingStatus"));
     // redirect="true": Plivo runs this reply. An empty <Response/> ends the call; any other
     // status, including one Plivo adds later, means nobody answered.
     ctx.contentType(XML).result(status.equals("completed") ? emptyXml : sorryXml);
@@ -132,9 +119,10 @@ public final class DialStatusApp {
     return value == null ? "" : UNSAFE_IN_LOG.matcher(value).replaceAll("_");
   }
 
-  /** Writes one line to stdout: one synchronized write of the line and its newline, flushed. */
-  static void log(String line) {
-    STDOUT.print(line + "\n");
+  /** One line on stdout, each value through logSafe, in one synchronized write, flushed. */
+  static void log(String format, String... values) {
+    STDOUT.print(
+        format.formatted(Arrays.stream(values).map(DialStatusApp::logSafe).toArray()) + "\n");
   }
 
   static String escapeXml(String text) {
@@ -150,14 +138,13 @@ public final class DialStatusApp {
   }
 
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
-    String port = setting(env, "PORT", "8086");
+    String port = setting(System.getenv(), "PORT", "8086");
     try {
       if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
         throw new IllegalArgumentException("PORT must be a number from 0 to 65535, not " + port);
       }
-      create(env, Integer.parseInt(port))
-          .start(setting(env, "HOST", "127.0.0.1"), Integer.parseInt(port));
+      create(System.getenv(), Integer.parseInt(port))
+          .start(setting(System.getenv(), "HOST", "127.0.0.1"), Integer.parseInt(port));
     } catch (IllegalArgumentException
         | JavalinBindException
         | PlivoValidationException

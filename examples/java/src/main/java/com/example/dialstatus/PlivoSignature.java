@@ -1,5 +1,7 @@
 package com.example.dialstatus;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
@@ -8,10 +10,10 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +28,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks Plivo's {@code X-Plivo-Signature-V3} before either webhook runs, and hands the webhook the
  * request's parameters: the form body for POST, the query for GET.
  *
- * <p>It computes the V3 HMAC itself, because plivo-java 5.46.3's {@code Utils.validateSignatureV3}
- * is wrong for requests Plivo sends: it drops the URL's port, URL-decodes the whole URL before
- * splitting the query (so {@code %26}, {@code %3D} and {@code +} split or change), throws on a GET
- * without parameters and on a repeated key, and signs a stray {@code ?} for an empty POST.
+ * <p>It computes the V3 HMAC itself: plivo-java 5.46.3's {@code Utils.validateSignatureV3} drops
+ * the URL's port, which Plivo signs, URL-decodes the whole URL before splitting its query (so
+ * {@code %26} and {@code %3D} split values), and throws on a GET without parameters or a repeated
+ * key.
  */
 final class PlivoSignature implements Handler {
 
@@ -39,7 +41,7 @@ final class PlivoSignature implements Handler {
   private final String publicUrl;
 
   PlivoSignature(String authToken, String publicUrl) {
-    this.key = new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.key = new SecretKeySpec(authToken.getBytes(UTF_8), "HmacSHA256");
     this.publicUrl = publicUrl;
   }
 
@@ -51,34 +53,31 @@ final class PlivoSignature implements Handler {
   @Override
   public void handle(Context ctx) throws GeneralSecurityException {
     boolean post = ctx.req().getMethod().equals("POST");
-    String query = ctx.queryString();
-    List<Entry<String, String>> queryFields = parse(query);
-    List<Entry<String, String>> bodyFields = post && isForm(ctx) ? parse(body(ctx)) : List.of();
-    // Plivo signs the URL it called: PUBLIC_URL, the path and the query as sent.
-    String url = publicUrl + ctx.path() + (query == null ? "" : "?" + query);
+    String type = String.valueOf(ctx.header("Content-Type")).toLowerCase(Locale.ROOT);
+    List<Entry<String, String>> query = parse(ctx.queryString());
+    List<Entry<String, String>> body =
+        post && type.startsWith("application/x-www-form-urlencoded") ? parse(body(ctx)) : List.of();
+    // Plivo signs the URL it called: PUBLIC_URL, the path and the query.
+    String url = publicUrl + ctx.path();
     String signatures = ctx.header("X-Plivo-Signature-V3");
     String nonce = ctx.header("X-Plivo-Signature-V3-Nonce");
     String reason = null;
-    if (signatures == null || signatures.isEmpty() || nonce == null || nonce.isEmpty()) {
+    if (signatures == null || nonce == null || signatures.isEmpty() || nonce.isEmpty()) {
       reason = "no-signature";
-    } else if (!matches(
-        signatures, signed(post, publicUrl + ctx.path(), queryFields, bodyFields) + "." + nonce)) {
+    } else if (!matches(signatures, signed(post, url, query, body) + "." + nonce)) {
       reason = "bad-signature";
     }
     if (reason != null) {
-      DialStatusApp.log("request-refused reason=" + reason + " url=" + DialStatusApp.logSafe(url));
+      String called = ctx.queryString() == null ? url : url + "?" + ctx.queryString();
+      DialStatusApp.log("request-refused reason=%s url=%s", reason, called);
       throw new ForbiddenResponse("Missing or invalid X-Plivo-Signature-V3");
     }
     Map<String, String> fields = new LinkedHashMap<>();
-    (post ? bodyFields : queryFields).forEach(f -> fields.putIfAbsent(f.getKey(), f.getValue()));
+    (post ? body : query).forEach(field -> fields.putIfAbsent(field.getKey(), field.getValue()));
     ctx.attribute(FIELDS, fields);
   }
 
-  /**
-   * What Plivo signs: for GET the URL and its sorted {@code k=v&...} query; for POST the URL,
-   * {@code ?}, the sorted query and a {@code .} (when there is a query), then the sorted body
-   * fields as {@code kv} with no separator (none of that when the body is empty).
-   */
+  /** What Plivo signs before "." and the nonce, from the decoded query and body fields. */
   static String signed(
       boolean post,
       String url,
@@ -91,30 +90,26 @@ final class PlivoSignature implements Handler {
     return url + "?" + (sortedQuery.isEmpty() ? "" : sortedQuery + ".") + join(body, "", "");
   }
 
-  private boolean matches(String signatures, String message) throws GeneralSecurityException {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(key);
-    byte[] expected =
-        java.util.Base64.getEncoder().encode(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-    // Any one of the comma-separated signatures, compared in constant time.
-    return Arrays.stream(signatures.split(","))
-        .anyMatch(s -> MessageDigest.isEqual(expected, s.getBytes(StandardCharsets.UTF_8)));
-  }
-
   private static String join(List<Entry<String, String>> fields, String between, String separator) {
     return fields.stream()
         .sorted(Entry.<String, String>comparingByKey().thenComparing(Entry.comparingByValue()))
-        .map(f -> f.getKey() + between + f.getValue())
+        .map(field -> field.getKey() + between + field.getValue())
         .collect(Collectors.joining(separator));
+  }
+
+  /** True when one of the comma-separated signatures matches, compared in constant time. */
+  private boolean matches(String signatures, String message) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(key);
+    byte[] expected = Base64.getEncoder().encode(mac.doFinal(message.getBytes(UTF_8)));
+    return Arrays.stream(signatures.split(","))
+        .anyMatch(s -> MessageDigest.isEqual(expected, s.getBytes(UTF_8)));
   }
 
   /** Decoded {@code k=v} pairs in order, repeats kept; a bad percent-escape is a 400. */
   private static List<Entry<String, String>> parse(String form) {
-    if (form == null || form.isEmpty()) {
-      return List.of();
-    }
     try {
-      return Arrays.stream(form.split("&"))
+      return Arrays.stream(form == null ? new String[0] : form.split("&"))
           .filter(pair -> !pair.isEmpty())
           .map(pair -> pair.split("=", 2))
           .map(kv -> Map.entry(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : ""))
@@ -125,13 +120,7 @@ final class PlivoSignature implements Handler {
   }
 
   private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
-  }
-
-  private static boolean isForm(Context ctx) {
-    String type = ctx.header("Content-Type");
-    return type != null
-        && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    return URLDecoder.decode(text, UTF_8);
   }
 
   private static String body(Context ctx) {
@@ -140,7 +129,7 @@ final class PlivoSignature implements Handler {
       if (body.length > MAX_BODY_BYTES) {
         throw new ContentTooLargeResponse();
       }
-      return new String(body, StandardCharsets.UTF_8);
+      return new String(body, UTF_8);
     } catch (IOException e) { // a broken chunked encoding, a client that went away
       throw new BadRequestResponse("Unreadable request body");
     }

@@ -58,9 +58,20 @@ def test_ruby_example_parses_without_warnings():
 
 
 def test_php_example_lints():
-    for source in _sources("php", ".php"):
+    for source in [*_sources("php", ".php"), str(EXAMPLES_DIR / "php" / "artisan")]:
         done = run(["php", "-l", source], ROOT)
         assert done.returncode == 0, f"php -l {source}:\n{done.stdout}{done.stderr}"
+
+
+def test_php_example_is_phpcs_clean():
+    # PHP_CodeSniffer from Debian (php-codesniffer), with the example's own phpcs.xml.
+    done = run(["phpcs", "-s", "--report-width=120"], EXAMPLES_DIR / "php")
+    assert done.returncode == 0, f"phpcs (phpcbf fixes most):\n{done.stdout}{done.stderr}"
+
+
+def test_php_deploy_script_parses():
+    done = run(["bash", "-n", "deploy/serve"], EXAMPLES_DIR / "php")
+    assert done.returncode == 0, f"bash -n deploy/serve:\n{done.stdout}{done.stderr}"
 
 
 GOOGLE_JAVA_FORMAT = "com.google.googlejavaformat:google-java-format:1.28.0:jar:all-deps"

@@ -54,7 +54,7 @@ def test_signed_callbacks_under_load(example, server, sim):
     deadline = time.monotonic() + LOG_WAIT
     while len(server.log.status_lines(since)) < REQUESTS and time.monotonic() < deadline:
         time.sleep(0.1)
-    lines = [line for line in server.log.since(since) if f"-{run}-" in line]
+    lines = [line for line in server.log.status_lines(since) if f"-{run}-" in line]
     broken = [(line, shape_problem(line)) for line in lines if shape_problem(line)]
     assert not broken, f"{example.label}: {len(broken)} merged or cut lines under load, e.g. {broken[:3]}"
     logged = Counter(lines)

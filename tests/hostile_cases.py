@@ -64,7 +64,13 @@ CASES = [
     Case("bad-percent-escape-query", method="GET", query=b"?DialStatus=%zz&DialALegUUID=%4"),
     Case("invalid-utf8-body", headers=FORM, body=b"DialStatus=busy%ff%fe&DialALegUUID=\xff\xfe\xc3\x28"),
     Case("invalid-utf8-escaped-query", method="GET", query=b"?DialStatus=busy%ff&DialALegUUID=%c3%28"),
-    Case("invalid-utf8-raw-query", method="GET", query=b"?DialStatus=busy\xff\xfe&DialALegUUID=\xc3\x28"),
+    # Bytes above 0x7F are not allowed in a request target: a protocol violation, so closing is fair.
+    Case(
+        "invalid-utf8-raw-query",
+        method="GET",
+        query=b"?DialStatus=busy\xff\xfe&DialALegUUID=\xc3\x28",
+        reply="optional",
+    ),
     Case("overlong-utf8-body", headers=FORM, body=b"DialStatus=%c0%afbusy&DialALegUUID=%e0%80%80"),
     # -- characters that end lines or forge fields, in every logged field
     Case("nul-escaped-every-field", headers=FORM, body=every_field(b"%00")),

@@ -416,7 +416,8 @@ def test_refuses_to_start_without_auth_token_whatever_starts_it(example, ready, 
 
 
 def test_port_that_is_not_a_number(example, ready, tmp_path):
-    server = ExampleServer(ready, auth_token=AUTH_TOKEN, env={"PORT": "abc"})
+    # With PUBLIC_URL set, as the README has it, so that only PORT is wrong.
+    server = ExampleServer(ready, auth_token=AUTH_TOKEN, public_url="https://calls.example.test", env={"PORT": "abc"})
     server.start(tmp_path)
     try:
         assert_start_up_error(example, server, ("PORT", "abc"), "PORT=abc")

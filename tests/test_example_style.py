@@ -58,7 +58,7 @@ def test_ruby_example_parses_without_warnings():
 
 
 def test_php_example_lints():
-    for source in [*_sources("php", ".php"), str(EXAMPLES_DIR / "php" / "artisan")]:
+    for source in _sources("php", ".php"):
         done = run(["php", "-l", source], ROOT)
         assert done.returncode == 0, f"php -l {source}:\n{done.stdout}{done.stderr}"
 

@@ -23,17 +23,13 @@ $app = new Illuminate\Foundation\Application(
 | Next, we need to bind some important interfaces into the container so
 | we will be able to resolve them when needed. The kernels serve the
 | incoming requests to this application from both the web and CLI.
+| (This app has no console commands, so no console kernel.)
 |
 */
 
 $app->singleton(
     Illuminate\Contracts\Http\Kernel::class,
     App\Http\Kernel::class
-);
-
-$app->singleton(
-    Illuminate\Contracts\Console\Kernel::class,
-    App\Console\Kernel::class
 );
 
 $app->singleton(

@@ -12,11 +12,9 @@ return [
 
     'timezone' => 'UTC',
 
-    // No database, session, cache or views: only what routing (and
-    // `php artisan serve`) needs.
+    // No database, session, cache, views or console: only what routing needs.
     'providers' => [
         Illuminate\Filesystem\FilesystemServiceProvider::class,
-        Illuminate\Foundation\Providers\ConsoleSupportServiceProvider::class,
         App\Providers\AppServiceProvider::class,
         App\Providers\RouteServiceProvider::class,
     ],

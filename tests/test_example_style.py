@@ -31,6 +31,15 @@ def test_python_sources_are_ruff_formatted():
     assert done.returncode == 0, f"ruff format would change:\n{done.stdout}{done.stderr}"
 
 
+def test_python_example_is_ruff_clean():
+    # The example's own ruff.toml, as in a copied folder, where app.py is a first-party import.
+    directory = EXAMPLES_DIR / "python"
+    lint = run(["ruff", "check", "."], directory)
+    assert lint.returncode == 0, f"ruff check:\n{lint.stdout}{lint.stderr}"
+    formatted = run(["ruff", "format", "--check", ".", str(ROOT / "tests" / "test_recipes.py")], directory)
+    assert formatted.returncode == 0, f"ruff format would change:\n{formatted.stdout}{formatted.stderr}"
+
+
 def test_go_example_is_gofmt_clean_and_vets():
     directory = EXAMPLES_DIR / "go"
     unformatted = run(["gofmt", "-l", "."], directory)

@@ -13,7 +13,8 @@ bytes sent as they are (``{path}`` is the URL path under test). ``mode``:
 - ``"pipeline"``: the request twice in one write; both are answered;
 - ``"slow"``: trickle it a few bytes at a time for a few seconds (slow-loris),
   while Plivo's follow-up request is made;
-- ``"idle"``: open connections and never write to them, while the follow-up is made.
+- ``"idle"``: open connections and never write to them, while the follow-up is made;
+- ``"close"``: send it and close the connection at once.
 
 ``reply``: ``"required"`` (a status line must come back), or ``"optional"``
 (closing the connection, or waiting for bytes the client never sends, is a
@@ -160,7 +161,7 @@ CASES = [
         reply="optional",
     ),
     Case("never-written", raw=b"", mode="idle", reply="optional"),
-    Case("closed-mid-headers", raw=b"POST {path} HTTP/1.1\r\nHost: 127.", reply="optional"),
+    Case("closed-mid-headers", raw=b"POST {path} HTTP/1.1\r\nHost: 127.", mode="close", reply="optional"),
     # -- methods, versions and request lines
     Case("odd-method", method="FOO", headers=FORM, body=PLAIN),
     Case("trace-method", method="TRACE"),

@@ -66,6 +66,12 @@ def test_ruby_example_parses_without_warnings():
         assert done.returncode == 0 and "warning" not in done.stderr, f"ruby -wc {source}:\n{done.stdout}{done.stderr}"
 
 
+def test_ruby_example_passes_rubocop():
+    # Debian's rubocop 1.39, with the example's own .rubocop.yml.
+    done = run(["rubocop", "--format", "simple"], EXAMPLES_DIR / "ruby")
+    assert done.returncode == 0, f"rubocop:\n{done.stdout}{done.stderr}"
+
+
 def test_php_example_lints():
     for source in _sources("php", ".php"):
         done = run(["php", "-l", source], ROOT)

@@ -4,6 +4,7 @@ Rails.application.routes.draw do
   match "/dialstatus/action/", to: "dial_status#dial_action", via: %i[get post]
 
   # Any other method gets 405, before any signature check.
-  match "/dialstatus/", to: "dial_status#method_not_allowed", via: :all
-  match "/dialstatus/action/", to: "dial_status#method_not_allowed", via: :all
+  not_allowed = ->(_env) { [405, { "Allow" => "GET, POST", "Content-Type" => "text/plain" }, ["Method not allowed\n"]] }
+  match "/dialstatus/", to: not_allowed, via: :all
+  match "/dialstatus/action/", to: not_allowed, via: :all
 end

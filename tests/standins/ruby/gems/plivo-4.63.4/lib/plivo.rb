@@ -2,8 +2,8 @@
 
 # Test stand-in for the `plivo` gem, which cannot be installed where this
 # repository's tests run (RubyGems is out of reach there). The harness puts
-# this directory on RUBYLIB only when `require "plivo"` finds no real gem, so
-# examples/ruby never ships or depends on it.
+# this directory on GEM_PATH (see specifications/) only when `require "plivo"`
+# finds no real gem, so examples/ruby never ships or depends on it.
 #
 # It covers exactly the calls examples/ruby makes, and behaves the way plivo
 # 4.x behaves for them, quirks included, so the example cannot pass here with
@@ -14,13 +14,12 @@
 # * Attributes outside an element's whitelist raise PlivoXMLError.
 # * `to_xml` / `to_s` give REXML's compact output: no XML declaration,
 #   single-quoted attributes in alphabetical order, `&` escaped as `&amp;`.
-# * `Plivo::Utils.valid_signatureV3?` rebuilds the URL from URI#host, so an
-#   explicit port is dropped; it rewrites the URL string in place (a frozen
-#   string raises FrozenError); it always appends "?" when params is a Hash,
-#   even an empty one; it splits the signature header on "," without trimming.
-#   It percent-decodes a query string the way URI.decode did. (The gem's own
-#   source calls URI.decode there, which Ruby 3.0 removed; the example does
-#   not hand the SDK URLs with a query, so either way it is not exercised.)
+# * `Plivo::Utils.compute_signatureV3?(url, auth_token, nonce)` is the gem's
+#   HMAC step, public as every method of Plivo::Utils is (module_function).
+#   The example does not call `valid_signatureV3?`, whose URL handling drops
+#   the port, so the stand-in leaves it out.
+# * Like the gem's gemspec, this one does not list rexml, which the gem
+#   requires: the example's Gemfile must name it.
 
 require "base64"
 require "openssl"
@@ -153,43 +152,10 @@ module Plivo
   module Utils
     module_function
 
-    def valid_signatureV3?(uri, nonce, signature, auth_token, method, params = {}) # rubocop:disable Naming/MethodName
-      message = "#{v3_signed_url(uri, params, method)}.#{nonce}"
-      expected = Base64.strict_encode64(OpenSSL::HMAC.digest("SHA256", auth_token, message))
-      signature.split(",").include?(expected)
+    # As in the gem: Base64 of HMAC-SHA256(auth_token, url + "." + nonce),
+    # through Base64.encode64 and strip.
+    def compute_signatureV3?(url, auth_token, nonce) # rubocop:disable Naming/MethodName
+      Base64.encode64(OpenSSL::HMAC.digest(OpenSSL::Digest.new("sha256"), auth_token, "#{url}.#{nonce}")).strip
     end
-
-    def v3_signed_url(uri, params, method)
-      uri.sub!("+", "%20")
-      parsed = URI.parse(uri)
-      signed = "#{parsed.scheme}://#{parsed.host}#{parsed.path}"
-      query = parsed.query.to_s
-      signed += "?" unless params.to_s.empty? && query.empty?
-      query_fields = v3_query_fields(URI::DEFAULT_PARSER.unescape(query))
-      # `+` rather than interpolation: as in the gem, a value that is not a
-      # String raises TypeError.
-      if method == "GET"
-        fields = query_fields.merge(params)
-        signed + fields.keys.sort.map { |key| key + "=" + fields[key] }.join("&")
-      elsif query.empty?
-        signed + v3_concatenated(params)
-      else
-        query_part = query_fields.keys.sort.map { |key| key + "=" + query_fields[key] }.join("&")
-        "#{signed}#{query_part}.#{v3_concatenated(params)}".chomp(".")
-      end
-    end
-
-    def v3_query_fields(query)
-      query.split("&").each_with_object({}) do |pair, fields|
-        key, value = pair.split("=", 2)
-        fields[key] = value if value
-      end
-    end
-
-    def v3_concatenated(params)
-      params.keys.sort.map { |key| "#{key}#{params[key]}" }.join
-    end
-
-    private_class_method :v3_signed_url, :v3_query_fields, :v3_concatenated
   end
 end

@@ -2,72 +2,127 @@ using System.Globalization;
 using DialStatus;
 using Microsoft.Extensions.Logging.Console;
 
-var authToken = Environment.GetEnvironmentVariable("PLIVO_AUTH_TOKEN");
-if (string.IsNullOrEmpty(authToken))
-{
-    return Refuse(
-        "PLIVO_AUTH_TOKEN is not set. It is your Plivo auth token, needed to check that requests come from Plivo; "
-        + "set it and start again.");
-}
-
-var host = EnvironmentOrDefault("HOST", "127.0.0.1");
-var portText = EnvironmentOrDefault("PORT", "8085");
-if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-{
-    return Refuse($"PORT must be a number from 1 to 65535, not \"{portText}\".");
-}
-
-var publicUrl = EnvironmentOrDefault("PUBLIC_URL", $"http://127.0.0.1:{port}").TrimEnd('/');
-if (!IsBaseUrl(publicUrl))
-{
-    return Refuse(
-        $"PUBLIC_URL must be an http or https URL without a query string or fragment, not \"{publicUrl}\".");
-}
-
-var dialNumber = EnvironmentOrDefault("DIAL_NUMBER", "+15555550100");
-
 var builder = WebApplication.CreateBuilder(args);
 
-// Standard output is kept for the dial-status lines: the framework's own logs go to standard
-// error, and its per-request logs are left out.
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+// ASP.NET Core's configuration includes the environment variables.
+var settings = builder.Configuration;
+var authToken = settings["PLIVO_AUTH_TOKEN"];
+if (string.IsNullOrEmpty(authToken))
+{
+    return Refuse("PLIVO_AUTH_TOKEN is not set: it is needed to check Plivo's signatures");
+}
 
-// Plivo's form posts are small. A larger body makes reading the form fail with 413.
+var portText = Setting("PORT", "8085");
+if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+{
+    return Refuse($"PORT must be a number from 0 to 65535, not {portText}");
+}
+
+var publicUrl = Setting("PUBLIC_URL", $"http://127.0.0.1:{port}").TrimEnd('/');
+var dialNumber = Setting("DIAL_NUMBER", "+15555550100");
+var host = Setting("HOST", "127.0.0.1");
+
+builder.WebHost.UseUrls($"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
 
-builder.Services.AddControllers();
-builder.Services.AddSingleton(new DialStatusSettings(authToken, publicUrl, dialNumber));
-builder.Services.AddSingleton(StatusLog.ToStandardOutput());
+// Standard output carries only this app's lines: the framework logs to standard error, without
+// a line per request, and a failed start is reported once, below, not with a stack trace.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
 
 var app = builder.Build();
-var listenHost = host.Contains(':') ? $"[{host}]" : host;
-app.Urls.Add($"http://{listenHost}:{port}");
-app.MapControllers();
+var plivoSignature = new PlivoSignatureFilter(authToken, publicUrl);
+// Any other method on these paths gets 405 from routing, before the filter runs.
+app.MapMethods("/dialstatus/", ["GET", "POST"], Answer).AddEndpointFilter(plivoSignature);
+app.MapMethods("/dialstatus/action/", ["GET", "POST"], DialAction).AddEndpointFilter(plivoSignature);
 
-// Plivo.Utilities.XPlivoSignatureV3 writes what it computes to Console.Out on every call: the
-// signature it expected, even for a forged request (so whoever reads the log can make that request
-// pass), and for a GET every query parameter, raw, line breaks included (so a caller could print a
-// fake dial-status line). Nothing else here writes to Console.Out (StatusLog opens standard output
-// itself), so it is switched off once, before the first request; switching it off around each
-// call instead would race between concurrent requests.
-Console.SetOut(TextWriter.Null);
+try
+{
+    app.Run();
+}
+catch (IOException e)
+{
+    return Refuse(e.Message); // such as a port that is taken
+}
 
-app.Run();
 return 0;
 
-static string EnvironmentOrDefault(string name, string fallback) =>
-    Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+// --8<-- [start:answer]
+IResult Answer(HttpContext context)
+{
+    var call = PlivoSignatureFilter.Fields(context);
+    var status = call.GetValueOrDefault("CallStatus", "");
+    if (status is not ("" or "ringing" or "in-progress"))
+    {
+        // The hangup request: the call has ended.
+        StdoutLog.Line(
+            "call-hangup call={0} status={1} hangup_cause={2} duration={3}",
+            call.GetValueOrDefault("CallUUID"),
+            status,
+            call.GetValueOrDefault("HangupCause"),
+            call.GetValueOrDefault("Duration"));
+        return PlivoXml(new Plivo.XML.Response());
+    }
 
-// PUBLIC_URL is a base to which paths are appended, so a query string or fragment has no place in
-// it, and allowing only URL characters keeps quotes and angle brackets out of the XML attribute.
-static bool IsBaseUrl(string url) =>
-    Uri.TryCreate(url, UriKind.Absolute, out var uri)
-    && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-    && url.All(c => char.IsAsciiLetterOrDigit(c) || "-._~:/[]@!$&'()*+,;=%".Contains(c));
+    var dial = new Plivo.XML.Dial(new Dictionary<string, string>
+    {
+        { "action", EscapeAmpersands(publicUrl + "/dialstatus/action/") },
+        { "method", "POST" },
+        { "redirect", "true" },
+    });
+
+    // The attribute dictionary is required: null makes AddNumber throw.
+    dial.AddNumber(EscapeAmpersands(dialNumber), new Dictionary<string, string>());
+    var response = new Plivo.XML.Response();
+    response.Add(dial);
+    return PlivoXml(response);
+}
+// --8<-- [end:answer]
+
+// --8<-- [start:action]
+IResult DialAction(HttpContext context)
+{
+    var dial = PlivoSignatureFilter.Fields(context);
+    var status = dial.GetValueOrDefault("DialStatus", "");
+    if (status.Length == 0)
+    {
+        return Results.Text("DialStatus is missing\n", "text/plain", statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    StdoutLog.Line(
+        "dial-status status={0} aleg={1} bleg={2} hangup_cause={3} rang={4}",
+        status,
+        dial.GetValueOrDefault("DialALegUUID"),
+        dial.GetValueOrDefault("DialBLegUUID"),
+        dial.GetValueOrDefault("DialHangupCause"),
+        dial.GetValueOrDefault("DialRingStatus"));
+
+    // redirect="true": Plivo runs this reply. An empty <Response/> ends the call; any other
+    // status, including one Plivo adds later, means the callee was not reached.
+    var response = new Plivo.XML.Response();
+    if (status != "completed")
+    {
+        response.AddSpeak(
+            "Sorry, the person you are calling could not be reached. Goodbye.",
+            new Dictionary<string, string>());
+    }
+
+    return PlivoXml(response);
+}
+// --8<-- [end:action]
+
+string Setting(string name, string fallback) => settings[name] is { Length: > 0 } value ? value : fallback;
+
+// ToString() turns every "&amp;" of its output back into "&", leaving a bare "&" that is not
+// XML; escaping "&" once more beforehand makes that round trip end at "&amp;".
+static string EscapeAmpersands(string value) => value.Replace("&", "&amp;");
+
+// ToString() indents its XML; Plivo ignores the whitespace between elements.
+static IResult PlivoXml(Plivo.XML.Response response) => Results.Content(response.ToString(), "application/xml");
 
 static int Refuse(string message)
 {
-    Console.Error.WriteLine(message);
+    Console.Error.WriteLine($"dialstatus: {message}");
     return 1;
 }

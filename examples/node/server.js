@@ -1,257 +1,179 @@
-// Dial status reporting with Plivo XML and Express 5.
+// Dial status reporting with Express 5 and Plivo's Node SDK.
 //
-// GET|POST /dialstatus/         answer URL: dials DIAL_NUMBER and asks Plivo
-//                               to report the outcome to the action URL
-// GET|POST /dialstatus/action/  action URL: logs the outcome and tells Plivo
-//                               what to do next with the caller
-
-import http from "node:http";
+// Plivo requests /dialstatus/ when a call comes in; the XML returned there
+// dials DIAL_NUMBER. When that dial ends, Plivo requests /dialstatus/action/
+// with the outcome, and because the Dial has redirect="true", the call goes
+// on with the XML that URL returns. When the call ends, Plivo requests
+// /dialstatus/ again.
 
 import express from "express";
 import plivo from "plivo";
 
 const authToken = process.env.PLIVO_AUTH_TOKEN;
 if (!authToken) {
-  console.error(
-    "PLIVO_AUTH_TOKEN is not set. Set it to your Plivo auth token: it is " +
-      "needed to check that requests come from Plivo.",
+  fail(
+    "PLIVO_AUTH_TOKEN is not set: it is needed to check Plivo's signatures.",
   );
-  process.exit(1);
 }
-
 const host = process.env.HOST || "127.0.0.1";
-const portText = process.env.PORT || "8081";
-const port = Number(portText);
-if (!/^[0-9]{1,5}$/.test(portText) || port > 65535) {
-  console.error(`PORT must be a TCP port number, got ${process.env.PORT}`);
-  process.exit(1);
+const port = process.env.PORT || "8081";
+if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+  fail(`PORT must be a port number from 1 to 65535, not "${port}".`);
 }
-
-// The public base URL is what Plivo signs, so it must be the exact scheme,
-// host and port Plivo calls (your tunnel or domain), not whatever Host header
-// reaches this process behind a proxy.
+// The base URL Plivo uses to reach this server (your tunnel or domain).
 const publicUrl = (
   process.env.PUBLIC_URL || `http://127.0.0.1:${port}`
 ).replace(/\/+$/, "");
-if (!isBaseUrl(publicUrl)) {
-  console.error(
-    `PUBLIC_URL must be an http(s) URL without a query, fragment or quote, got ${publicUrl}`,
-  );
+const dialNumber = process.env.DIAL_NUMBER || "+15555550100";
+const apology =
+  "Sorry, the person you are calling could not be reached. Goodbye.";
+
+function fail(message) {
+  console.error(message);
   process.exit(1);
 }
 
-const dialNumber = process.env.DIAL_NUMBER || "+15555550100";
-
-function isBaseUrl(value) {
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === "http:" || url.protocol === "https:") &&
-      !url.search &&
-      !url.hash &&
-      // the SDK writes attribute values with raw quotes (see README)
-      !value.includes('"')
-    );
-  } catch {
-    return false;
-  }
+// Spaces, controls (CR and LF included) and Unicode line separators would
+// let a caller forge log lines or fields, so each becomes "_".
+function logSafe(value) {
+  return value.replace(/[\u0000-\u0020\u007f-\u009f\u2028\u2029]/g, "_");
 }
 
-// Parses form bodies for POST only: Plivo signs a POST over the URL plus the
-// body fields, so the query string must not be merged into them.
-const formBody = express.urlencoded({
-  extended: false, // flat key/value pairs, exactly as Plivo sends and signs them
-  limit: "64kb", // over the limit: 413
-  inflate: false, // Plivo does not compress requests: 415 for Content-Encoding
-  verify: rejectMalformedForm,
-});
-
-// body-parser does not fail on broken input: a bad escape such as %ZZ, or
-// one that is not UTF-8 such as %FF, stays literal text, and raw bytes that
-// are not UTF-8 become U+FFFD. Check the raw body before it is parsed.
-function rejectMalformedForm(req, res, buf, encoding) {
-  const refuse = (status, message) =>
-    Object.assign(new Error(message), { status, expose: true });
-  if (encoding !== "utf-8") {
-    throw refuse(415, "Form bodies must be UTF-8");
-  }
-  let text;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
-  } catch {
-    throw refuse(400, "Body is not valid UTF-8");
-  }
-  try {
-    decodeURIComponent(text.replaceAll("+", " "));
-  } catch {
-    throw refuse(400, "Malformed percent-encoding in form body");
-  }
+// One write per line: Node writes it whole, and stdout to a pipe or a file
+// is synchronous on Linux, so nothing is left in a buffer.
+function log(line) {
+  process.stdout.write(`${line}\n`);
 }
 
-// A request that is not a form cannot carry Plivo's parameters.
-function requireFormOrEmpty(req, res, next) {
-  if (req.is("application/x-www-form-urlencoded") === false) {
-    res
-      .status(415)
-      .type("text/plain")
-      .send("Expected application/x-www-form-urlencoded\n");
-    return;
-  }
-  next();
+// Plivo's parameters: the form body of a POST, the query string of a GET.
+// A repeated field arrives as an array: its first value counts.
+function field(req, name) {
+  const value = (req.method === "POST" ? req.body : req.query)?.[name];
+  return String((Array.isArray(value) ? value[0] : value) ?? "");
 }
 
-// Plivo only sends GET or POST. Anything else is refused before the
-// signature check, which would throw on another method.
-function onlyGetOrPost(req, res, next) {
-  if (req.method === "GET" || req.method === "POST") {
-    next();
-    return;
-  }
-  res
-    .set("Allow", "GET, POST")
-    .status(405)
-    .type("text/plain")
-    .send("Method not allowed\n");
+function sendXml(res, response) {
+  res.type("application/xml").send(response.toXML());
 }
 
 // --8<-- [start:verify]
-// Checks X-Plivo-Signature-V3 with the SDK. Plivo signs the URL it called
-// (PUBLIC_URL + path + query) and, for POST, the form fields of the body.
+// Refuses with 403 any request that does not carry a valid V3 signature.
+// Plivo signs the URL it called (PUBLIC_URL, then the path and query as sent,
+// not the Host header seen behind a tunnel) and, for a POST, the form body.
 function verifyPlivoSignature(req, res, next) {
   const signature = req.get("X-Plivo-Signature-V3");
   const nonce = req.get("X-Plivo-Signature-V3-Nonce");
+  const url = publicUrl + req.originalUrl;
   const params = req.method === "POST" ? (req.body ?? {}) : {};
-  let valid = false;
+  let reason = "no-signature";
   if (signature && nonce) {
+    let valid = false;
     try {
       valid = plivo.validateV3Signature(
         req.method,
-        publicUrl + req.originalUrl,
+        url,
         nonce,
         authToken,
         signature,
         params,
       );
     } catch {
-      // The SDK throws on input it cannot handle: treat it as not signed.
-      valid = false;
+      // The SDK throws on input it cannot handle (a HEAD, say): not signed.
     }
+    reason = valid ? null : "bad-signature";
   }
-  if (!valid) {
-    res
-      .status(403)
-      .type("text/plain")
-      .send("Invalid or missing Plivo signature\n");
+  if (reason) {
+    log(`request-refused reason=${reason} url=${logSafe(url)}`);
+    res.status(403).type("text/plain").send("Missing or invalid signature\n");
     return;
   }
   next();
 }
 // --8<-- [end:verify]
 
-// Plivo's parameters arrive in the query string for GET and in the form body
-// for POST. A repeated field arrives as an array: use its first value.
-function plivoParams(req) {
-  return req.method === "POST" ? (req.body ?? {}) : req.query;
-}
-
-function field(params, name) {
-  if (!Object.hasOwn(params, name)) return "";
-  const value = Array.isArray(params[name]) ? params[name][0] : params[name];
-  return typeof value === "string" ? value : "";
-}
-
-// Replaces spaces and control characters so a value can neither break the
-// log line nor pose as another field.
-function clean(value) {
-  return value.replace(/[\u0000-\u0020\u007f-\u009f]/g, "_");
-}
-
 // --8<-- [start:answer]
 function answer(req, res) {
-  const response = new plivo.Response();
-  const dial = response.addDial({
-    action: `${publicUrl}/dialstatus/action/`,
-    method: "POST",
-    redirect: "true", // Plivo runs the XML the action URL returns
-  });
-  dial.addNumber(dialNumber);
-  res.type("application/xml").send(response.toXML());
+  const status = field(req, "CallStatus");
+  if (["", "ringing", "in-progress"].includes(status)) {
+    const response = new plivo.Response();
+    response
+      .addDial({
+        action: `${publicUrl}/dialstatus/action/`,
+        method: "POST",
+        redirect: "true", // Plivo runs the XML the action URL returns
+      })
+      .addNumber(dialNumber);
+    sendXml(res, response);
+    return;
+  }
+  // Any other CallStatus is the hangup request: the call is over.
+  log(
+    `call-hangup call=${logSafe(field(req, "CallUUID"))}` +
+      ` status=${logSafe(status)}` +
+      ` hangup_cause=${logSafe(field(req, "HangupCause"))}` +
+      ` duration=${logSafe(field(req, "Duration"))}`,
+  );
+  sendXml(res, new plivo.Response());
 }
 // --8<-- [end:answer]
 
 // --8<-- [start:action]
 function dialAction(req, res) {
-  const params = plivoParams(req);
-  const status = field(params, "DialStatus");
+  const status = field(req, "DialStatus");
   if (!status) {
-    res.status(400).type("text/plain").send("Missing DialStatus\n");
+    res.status(400).type("text/plain").send("DialStatus is missing\n");
     return;
   }
-
-  process.stdout.write(
-    `dial-status status=${clean(status)}` +
-      ` aleg=${clean(field(params, "DialALegUUID"))}` +
-      ` bleg=${clean(field(params, "DialBLegUUID"))}` +
-      ` hangup_cause=${clean(field(params, "DialHangupCause"))}` +
-      ` rang=${clean(field(params, "DialRingStatus"))}\n`,
+  log(
+    `dial-status status=${logSafe(status)}` +
+      ` aleg=${logSafe(field(req, "DialALegUUID"))}` +
+      ` bleg=${logSafe(field(req, "DialBLegUUID"))}` +
+      ` hangup_cause=${logSafe(field(req, "DialHangupCause"))}` +
+      ` rang=${logSafe(field(req, "DialRingStatus"))}`,
   );
-
-  // redirect="true" means Plivo carries on with this XML, so always reply
-  // with a <Response>. An empty one ends the call.
+  // redirect="true": Plivo runs this XML next. An empty <Response/> ends
+  // the call; any other status (Plivo may add new ones) is a failed dial.
   const response = new plivo.Response();
   if (status !== "completed") {
-    // busy, failed, timeout, no-answer and any value Plivo may add later
-    response.addSpeak(
-      "Sorry, we could not connect your call. Please try again later.",
-    );
+    response.addSpeak(apology);
   }
-  res.type("application/xml").send(response.toXML());
+  sendXml(res, response);
 }
 // --8<-- [end:action]
 
 const app = express();
 app.disable("x-powered-by");
+// Flat key=value pairs, as Plivo sends and signs them; over 64 KiB: 413.
+const formBody = express.urlencoded({ extended: false, limit: "64kb" });
+for (const [path, handler] of [
+  ["/dialstatus/", answer],
+  ["/dialstatus/action/", dialAction],
+]) {
+  app
+    .route(path)
+    .get(verifyPlivoSignature, handler)
+    .post(formBody, verifyPlivoSignature, handler)
+    .all((req, res) => {
+      res.set("Allow", "GET, POST").sendStatus(405);
+    });
+}
 
-app
-  .route("/dialstatus/")
-  .all(onlyGetOrPost)
-  .get(verifyPlivoSignature, answer)
-  .post(requireFormOrEmpty, formBody, verifyPlivoSignature, answer);
-
-app
-  .route("/dialstatus/action/")
-  .all(onlyGetOrPost)
-  .get(verifyPlivoSignature, dialAction)
-  .post(requireFormOrEmpty, formBody, verifyPlivoSignature, dialAction);
-
-// Express's default error page would answer with a stack trace outside
-// production. Body errors (too large, malformed, wrong charset) carry a 4xx
-// status; anything else can only come from the request too, since the
-// handlers do no I/O, so it is reported as a bad request rather than a 5xx.
+// Body errors (too large, an unknown charset) carry a 4xx status; Express's
+// own handler would also print their stack traces.
 app.use((err, req, res, next) => {
-  if (res.headersSent) {
-    next(err);
-    return;
-  }
-  const status = err.status ?? err.statusCode;
-  const clientError = Number.isInteger(status) && status >= 400 && status < 500;
+  const clientError = err.status >= 400 && err.status < 500;
   if (!clientError) {
-    console.error("Unexpected error:", err);
+    console.error(`Error: ${err.message}`);
   }
   res
-    .status(clientError ? status : 400)
+    .status(clientError ? err.status : 500)
     .type("text/plain")
-    .send(clientError && err.expose ? `${err.message}\n` : "Bad request\n");
+    .send(clientError && err.expose ? `${err.message}\n` : "Error\n");
 });
 
-// Plivo's requests are small and quick: a client that has not sent its whole
-// request within 10 s gets a 408 instead of holding a connection for Node's
-// default five minutes.
-const server = http.createServer({ requestTimeout: 10_000 }, app);
-server.on("error", (err) => {
-  console.error(`Cannot listen on ${host}:${port}: ${err.message}`);
-  process.exit(1);
-});
-server.listen(port, host, () => {
+app.listen(Number(port), host, (error) => {
+  if (error) {
+    fail(`Cannot listen on ${host}:${port}: ${error.message}`);
+  }
   console.log(`Listening on http://${host}:${port}, public URL ${publicUrl}`);
 });

@@ -4,9 +4,12 @@
     nox -s benchmarks -- --calls 500  # more calls
 
 The call figures are for one client thread pinned to one core, calling the
-Python example one call after another. Goals, printed beside the figures:
-a whole call (answer, action, the returned XML played, hangup) at 300 calls/s
-or more; signing and checking far below a millisecond.
+Python example one call after another: the old two-step call (answer and
+action), the whole call (answer, action, the returned XML played, hangup),
+and the five-step call of its second-number recipe (answer, action, the
+second Dial played, its action, hangup). Goals, printed beside the figures:
+whole calls at 300 calls/s or more; signing and checking far below a
+millisecond.
 """
 
 from __future__ import annotations
@@ -67,6 +70,44 @@ def _pin_to_one_core() -> None:
         print(f"the simulator runs on core {core} only; the example server in its own processes")
 
 
+#: The Python example's recipe that dials a second number when the first is
+#: busy: its calls have two Dials, so they are the five-step kind.
+RECIPE_RUN = (".venv/bin/python", "second_number.py")
+RECIPE_ENV = {"SECOND_NUMBER": "+14155550177"}
+
+
+class WholeCalls:
+    """Whole simulated calls, one after another, and what they were made of."""
+
+    def __init__(self, sim: Simulator, outcomes: Callable[[int], list[str]]) -> None:
+        self.sim = sim
+        self.outcomes = outcomes
+        self.waiting: list[float] = []
+        self.shapes: set[str] = set()
+
+    def __call__(self, index: int) -> bool:
+        report = self.sim.call(self.outcomes(index))
+        self.waiting.append(sum(e.seconds for e in report.exchanges))
+        if not report.ok:
+            print(f"call {index} failed: {[str(p) for p in report.problems]}")
+            return False
+        played = sum(len(e.played) for e in report.exchanges)
+        steps = " + ".join(e.step for e in report.exchanges)
+        self.shapes.add(f"{steps}, {played} verb{'s' * (played != 1)} played")
+        return True
+
+    def report(self, label: str, timings: list[float]) -> None:
+        met = "met" if len(timings) / sum(timings) >= WHOLE_CALL_GOAL else "NOT MET"
+        _line(label, timings, f"   goal >= {WHOLE_CALL_GOAL} /s: {met}")
+        own = (sum(timings) - sum(self.waiting)) / len(timings)
+        print(
+            f"{'':4}of each call, {statistics.median(self.waiting) * 1000:.2f} ms (median) is the server's, from "
+            f"connecting to the last byte of its replies; the simulator's own work is {own * 1000:.2f} ms on average"
+        )
+        for shape in sorted(self.shapes):
+            print(f"{'':4}a call here is: {shape}")
+
+
 def calls(count: int) -> None:
     example = next(e for e in load_examples() if e.key == "python")
     readiness = prepare(example)
@@ -77,7 +118,8 @@ def calls(count: int) -> None:
         pool = ServerPool(Path(tmp))
         try:
             server = pool.get(readiness, auth_token=TOKEN)
-            _pin_to_one_core()  # after the start, so the server is not pinned with the client
+            recipe = pool.get(readiness, auth_token=TOKEN, command=RECIPE_RUN, env=RECIPE_ENV)
+            _pin_to_one_core()  # after the starts, so the servers are not pinned with the client
             sim = Simulator(server.answer_url, TOKEN, seed=1)
 
             def two_steps(index: int) -> bool:
@@ -89,41 +131,20 @@ def calls(count: int) -> None:
                 action = sim.request(dial.method, sim.local_for(dial.action), sim.action_params(outcome, call_uuid))
                 return answer.status == action.status == 200 and check_xml(action.body).ok
 
-            shapes: list[str] = []
-            waiting: list[float] = []
-
-            def whole_call(index: int) -> bool:
-                report = sim.call(pd.DIAL_STATUSES[index % len(pd.DIAL_STATUSES)])
-                waiting.append(sum(e.seconds for e in report.exchanges))
-                if not report.ok:
-                    print(f"call {index} failed: {[str(p) for p in report.problems]}")
-                    return False
-                if len(shapes) < len(pd.DIAL_STATUSES):
-                    played = sum(len(e.played) for e in report.exchanges)
-                    steps = " + ".join(e.step for e in report.exchanges)
-                    shapes.append(f"{steps} ({played} verb{'s' * (played != 1)} played)")
-                return True
-
-            two = _timed(count, two_steps)
-            whole = _timed(count, whole_call)
+            whole = WholeCalls(sim, lambda index: [pd.DIAL_STATUSES[index % len(pd.DIAL_STATUSES)]])
+            second = WholeCalls(
+                Simulator(recipe.answer_url, TOKEN, seed=1),
+                lambda index: ["busy", ("completed", "no-answer")[index % 2]],
+            )
+            timings = [_timed(count, two_steps), _timed(count, whole), _timed(count, second)]
         finally:
             pool.stop_all()
-    if two is None or whole is None:
+    if None in timings:
         print("calls against the Python example: not measured, a call failed")
         return
-    _line("two-step call (answer + action) vs Python example", two)
-    _line(
-        "whole call vs Python example",
-        whole,
-        f"   goal >= {WHOLE_CALL_GOAL} /s: {'met' if len(whole) / sum(whole) >= WHOLE_CALL_GOAL else 'NOT MET'}",
-    )
-    own = (sum(whole) - sum(waiting)) / len(whole)
-    print(
-        f"{'':4}of each whole call, {statistics.median(waiting) * 1000:.2f} ms (median) is the server's: from "
-        f"connecting to the last byte of its replies; the simulator's own work is {own * 1000:.2f} ms on average"
-    )
-    for shape in sorted(set(shapes)):
-        print(f"{'':4}a whole call here is: {shape}")
+    _line("two-step call (answer + action) vs Python example", timings[0])
+    whole.report("whole call vs Python example", timings[1])
+    second.report("five-step call vs its second-number recipe", timings[2])
 
 
 def main() -> None:

@@ -7,11 +7,14 @@ use RuntimeException;
 
 class AppServiceProvider extends ServiceProvider
 {
-    /** Refuse to run without the auth token, whatever starts the app. */
+    /** Refuse to run without the settings the webhooks need, whatever starts the app. */
     public function boot()
     {
         if (config('services.plivo.auth_token') === '') {
             throw new RuntimeException('PLIVO_AUTH_TOKEN is not set: set it to your Plivo auth token.');
+        }
+        if (!preg_match('#^https?://[^/?\#]+(/[^?\#]*)?$#', config('services.plivo.public_url'))) {
+            throw new RuntimeException('PUBLIC_URL must be an http(s) URL without a query string.');
         }
     }
 }

@@ -9,7 +9,7 @@ use Symfony\Component\HttpKernel\Exception\HttpExceptionInterface;
 class Handler extends ExceptionHandler
 {
     /**
-     * Errors (403, 405, 413, 415, ...) as one line of plain text.
+     * Errors (404, 405, ...) as one line of plain text.
      *
      * Laravel's default renders HTML error views, which need the view
      * service (as does the response() helper); this app has none, and

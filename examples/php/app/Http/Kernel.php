@@ -10,9 +10,8 @@ class Kernel extends HttpKernel
      * Run on every request.
      *
      * Deliberately absent: TrimStrings and ConvertEmptyStringsToNull, which a
-     * new Laravel app runs globally. They rewrite the form fields that Plivo
-     * signed, so a value with a leading or trailing space would no longer
-     * match its signature.
+     * new Laravel app runs globally. They rewrite the values Plivo sent, so the
+     * handlers would log something other than what Plivo signed.
      */
     protected $middleware = [];
 

@@ -158,8 +158,8 @@ def run(wsgi_app):
     """Serve ``wsgi_app`` with waitress on HOST:PORT, or exit with a message."""
     try:
         serve(wsgi_app, host=HOST, port=int(PORT))
-    except OSError as error:  # the port is taken, or HOST is not an address here
-        sys.exit(f"Cannot listen on {HOST}:{PORT}: {error.strerror or error}.")
+    except (OSError, ValueError) as error:  # the port is taken, or HOST is no address here
+        sys.exit(f"Cannot listen on {HOST}:{PORT}: {error}")
 
 
 if __name__ == "__main__":

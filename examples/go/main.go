@@ -60,23 +60,22 @@ func (a *app) routes() *http.ServeMux {
 // --8<-- [start:answer]
 func (a *app) answer(w http.ResponseWriter, r *http.Request, params url.Values) {
 	switch status := params.Get("CallStatus"); status {
-	case "", "ringing", "in-progress":
+	case "", "ringing", "in-progress": // the call is starting: dial
+		// plivo-go writes <Number> contents unescaped, so escape DIAL_NUMBER here.
+		var number strings.Builder
+		_ = stdxml.EscapeText(&number, []byte(a.dialNumber))
+		writeXML(w, xml.ResponseElement{Contents: []any{
+			new(xml.DialElement).
+				SetAction(a.publicURL + "/dialstatus/action/").
+				SetMethod("POST").
+				SetRedirect(true).
+				SetContents([]any{new(xml.NumberElement).SetContents(number.String())}),
+		}})
 	default: // the hangup request: the call has ended
 		logLine("call-hangup call=%s status=%s hangup_cause=%s duration=%s", params.Get("CallUUID"), status,
 			params.Get("HangupCause"), params.Get("Duration"))
 		writeXML(w, xml.ResponseElement{})
-		return
 	}
-	// plivo-go writes <Number> contents unescaped, so escape DIAL_NUMBER here.
-	var number strings.Builder
-	_ = stdxml.EscapeText(&number, []byte(a.dialNumber))
-	writeXML(w, xml.ResponseElement{Contents: []any{
-		new(xml.DialElement).
-			SetAction(a.publicURL + "/dialstatus/action/").
-			SetMethod("POST").
-			SetRedirect(true).
-			SetContents([]any{new(xml.NumberElement).SetContents(number.String())}),
-	}})
 }
 
 // --8<-- [end:answer]

@@ -72,11 +72,8 @@ class DialStatusController
     }
     // --8<-- [end:action]
 
-    /**
-     * A reader of Plivo's parameters: the form body for POST (not
-     * $request->all(), which mixes in the query string), the query for GET.
-     * A name sent as a PHP array (a[]=1) reads as empty.
-     */
+    // Plivo's parameters: the form body for POST (not $request->all(), which
+    // mixes in the query string), the query for GET; a PHP array (a[]=1) reads as "".
     private static function fields(Request $request): callable
     {
         $fields = ($request->getRealMethod() === 'POST' ? $request->request : $request->query)->all();

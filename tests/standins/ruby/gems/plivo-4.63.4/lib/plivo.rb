@@ -36,12 +36,15 @@ module Plivo
 
     class Element
       class << self
-        attr_reader :allowed_attributes, :allowed_children
+        # missing_body: the gem's error for an element whose body it requires.
+        attr_reader :allowed_attributes, :allowed_children, :missing_body
       end
 
       attr_reader :name, :node
 
       def initialize(body = nil, attributes = {})
+        raise PlivoXMLError, self.class.missing_body if body.nil? && self.class.missing_body
+
         @name = self.class.name.split("::").last
         @node = REXML::Element.new(@name)
         attributes.each do |key, value|
@@ -120,23 +123,13 @@ module Plivo
     class Number < Element
       @allowed_attributes = %w[sendDigits sendOnPreanswer]
       @allowed_children = []
-
-      def initialize(body, attributes = {})
-        raise PlivoXMLError, "No number set for Number" unless body
-
-        super
-      end
+      @missing_body = "No number set for Number"
     end
 
     class Speak < Element
       @allowed_attributes = %w[voice language loop]
       @allowed_children = []
-
-      def initialize(body, attributes = {})
-        raise PlivoXMLError, "No text set for Speak" unless body
-
-        super
-      end
+      @missing_body = "No text set for Speak"
     end
 
     class Hangup < Element

@@ -124,6 +124,7 @@ def answer():
 # --8<-- [end:answer]
 
 
+# --8<-- [start:action]
 def log_dial_status(fields):
     log(
         f"dial-status status={log_safe(fields.get('DialStatus'))}"
@@ -134,7 +135,6 @@ def log_dial_status(fields):
     )
 
 
-# --8<-- [start:action]
 @app.route("/dialstatus/action/", methods=["GET", "POST"])
 @plivo_signed
 def dial_action():

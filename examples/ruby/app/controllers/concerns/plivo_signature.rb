@@ -31,14 +31,14 @@ module PlivoSignature
 
   # The URL as Plivo called it: the public base, then the path and query as they arrived.
   def plivo_url
-    Rails.configuration.x.public_url + request.original_fullpath
+    Rails.configuration.x.public_url + request.original_fullpath.dup.force_encoding(Encoding::UTF_8)
   end
 
   def plivo_signed?(nonce, signatures)
     expected = Plivo::Utils.compute_signatureV3?(plivo_signed_text, Rails.configuration.x.plivo_auth_token, nonce)
     # One match among the comma-separated signatures is enough.
     signatures.split(",").any? { |signature| ActiveSupport::SecurityUtils.secure_compare(signature, expected) }
-  rescue ArgumentError # malformed %-escapes: no signature can match
+  rescue ArgumentError, EncodingError # malformed %-escapes or bytes: no signature can match
     false
   end
 

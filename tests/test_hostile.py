@@ -124,7 +124,11 @@ def run_case(example, server, sim, case: Case, path: str, signed: bool) -> list[
 
 
 @pytest.mark.parametrize(("case", "which", "signed"), VARIANTS)
-def test_hostile_input(example, server, sim, case, which, signed):
+def test_hostile_input(request, example, server, sim, case, which, signed):
+    fault = example.server_faults.get(case.name)
+    if fault:
+        # Strict: the day the server is fixed, this case passes and the entry must go.
+        request.applymarker(pytest.mark.xfail(reason=f"{example.label}: {fault}", strict=True))
     since = server.log.mark()
     replies = run_case(example, server, sim, case, PATHS[which], signed)
     what = f"{case.name} ({'signed' if signed else 'unsigned'}) to the {which} URL"

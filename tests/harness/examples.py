@@ -39,6 +39,8 @@ class Example:
     sdk_probe: tuple[str, ...] | None = None
     standin_env: dict[str, str] = field(default_factory=dict)
     also_started_by: tuple[tuple[str, ...], ...] = ()
+    #: hostile-corpus case name -> the known fault of the HTTP server (not the app) that fails it
+    server_faults: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_entry(cls, entry: dict) -> Example:
@@ -64,6 +66,7 @@ class Example:
             sdk_probe=tuple(test["sdk_probe"]) if "sdk_probe" in test else None,
             standin_env={k: v.format(tests=TESTS_DIR) for k, v in test.get("standin_env", {}).items()},
             also_started_by=tuple(tuple(command) for command in test.get("also_started_by", ())),
+            server_faults=dict(test.get("server_faults", {})),
         )
 
 

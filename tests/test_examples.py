@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 from harness import rawhttp
-from harness.lines import UNSAFE_IN_LOG, expected_hangup_line, expected_status_line, log_safe
+from harness.lines import APOLOGY, UNSAFE_IN_LOG, expected_hangup_line, expected_status_line, log_safe
 from harness.server import AUTH_TOKEN, HANGUP_PREFIX, REFUSED_PREFIX, ExampleServer
 from harness.traces import find_traces
 
@@ -122,9 +122,13 @@ def assert_dial_reply(example, root, status: str, what: str) -> None:
             f"{example.label}: {what}: 'completed' should end the call with <Response/>, got {children}"
         )
     else:
-        speaks = [child for child in root if child.tag == "Speak" and (child.text or "").strip()]
-        assert speaks, f"{example.label}: {what}: a failed dial should <Speak> to the caller, got {children}"
-        assert set(children) <= {"Speak", "Hangup", "Play"}, f"{example.label}: {what}: unexpected elements {children}"
+        spoken = [child.text for child in root if child.tag == "Speak"]
+        assert spoken == [APOLOGY], (
+            f"{example.label}: {what}: a failed dial should <Speak> {APOLOGY!r} once, got {spoken!r} in {children}"
+        )
+        assert children in (["Speak"], ["Speak", "Hangup"]), (
+            f"{example.label}: {what}: expected <Speak> (and an optional <Hangup/>), got {children}"
+        )
 
 
 # --- the answer URL ---------------------------------------------------------
@@ -637,3 +641,56 @@ def test_action_query_with_escaped_delimiters_and_repeated_key(example, server, 
         "POST to an action URL whose query has %26, %3D and a repeated key",
         query="?next=a%26b%3Dc&tag=1&tag=2",
     )
+
+
+def test_action_query_with_escaped_delimiters_and_repeated_key_by_get(example, server, sim):
+    """By GET, Plivo's parameters join the action URL's own query, and all of it is signed."""
+    assert_action_accepted(
+        example,
+        server,
+        sim,
+        "no-answer",
+        "GET to an action URL whose query has %26, %3D and a repeated key",
+        method="GET",
+        query="?next=a%26b%3Dc&tag=1&tag=2",
+    )
+
+
+def test_repeated_field_in_signed_body(example, server, sim):
+    """Plivo signs every value of a repeated body field (sorted); a check that keeps one of them fails."""
+    since = server.log.mark()
+    params = action_params("busy") + [("Tag", "zeta"), ("Tag", "alpha"), ("Tag", "")]
+    reply = sim.request("POST", server.action_url, params, label="action URL")
+    root = assert_xml_reply(example, reply, "a signed POST whose body repeats a field name")
+    assert_dial_reply(example, root, "busy", "a body with a repeated field")
+    assert_status_logged(example, server, since, params)
+
+
+# --- non-ASCII values, percent-encoded UTF-8 as Plivo sends them ---------------------
+
+#: A caller name with accents, a CJK character and spaces (sent as %C3%A9, ..., "+").
+NON_ASCII_NAME = "José Müller 李"
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_non_ascii_values_in_action_request(example, server, sim, method):
+    """Accepted (the signature is over the decoded UTF-8), and logged as UTF-8 with spaces made safe."""
+    params = action_params(
+        "busy", DialBLegUUID=f"bleg-{NON_ASCII_NAME}", DialHangupCause=f"USER_BUSY {NON_ASCII_NAME}"
+    ) + [("CallerName", NON_ASCII_NAME)]
+    since = server.log.mark()
+    reply = sim.request(method, server.action_url, params, label="action URL")
+    root = assert_xml_reply(example, reply, f"a signed {method} with non-ASCII values")
+    assert_dial_reply(example, root, "busy", f"a signed {method} with non-ASCII values")
+    assert_status_logged(example, server, since, params)
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_non_ascii_values_in_hangup_request(example, server, sim, method):
+    call = sim.new_uuid()
+    params = [(k, f"{v} {NON_ASCII_NAME}" if k == "HangupCause" else v) for k, v in sim.hangup_params(call)]
+    params.append(("CallerName", NON_ASCII_NAME))
+    since = server.log.mark()
+    reply = sim.request(method, server.answer_url, params, label="hangup request")
+    assert_xml_reply(example, reply, f"a signed {method} hangup request with non-ASCII values")
+    assert_hangup_logged(example, server, since, params)

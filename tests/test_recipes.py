@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from harness.examples import load_examples
+from harness.lines import APOLOGY
 from harness.readiness_cache import readiness_of
 from harness.server import AUTH_TOKEN, HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX, ExampleServer
 
@@ -21,7 +22,6 @@ PYTHON = next(example for example in load_examples() if example.key == "python")
 #: The recipe's start command, as its section of the README gives it.
 SECOND_NUMBER_RUN = (".venv/bin/python", "second_number.py")
 SECOND_NUMBER = "+14155550177"
-APOLOGY = "Sorry, the person you are calling could not be reached. Goodbye."
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,9 @@ import re
 
 from .server import HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX
 
+#: The one wording of every failed dial's <Speak> (examples/README.md, "The action URL").
+APOLOGY = "Sorry, the person you are calling could not be reached. Goodbye."
+
 #: What log_safe replaces with "_" (see examples/README.md, "Log lines").
 UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 

@@ -72,6 +72,20 @@ CASES = [
         query=b"?DialStatus=busy\xff\xfe&DialALegUUID=\xc3\x28",
         reply="optional",
     ),
+    # Valid UTF-8, unescaped: still not allowed in a request target, yet servers and proxies pass it on.
+    Case(
+        "utf8-raw-query",
+        method="GET",
+        query="?DialStatus=busy&DialALegUUID=hostile-aleg&CallerName=José_Müller_李".encode(),
+        reply="optional",
+    ),
+    Case(
+        "utf8-raw-query-post",
+        query="?caller=José_Müller_李".encode(),
+        headers=FORM,
+        body=PLAIN + "&CallerName=José%20Müller%20李".encode(),
+        reply="optional",
+    ),
     Case("overlong-utf8-body", headers=FORM, body=b"DialStatus=%c0%afbusy&DialALegUUID=%e0%80%80"),
     # -- characters that end lines or forge fields, in every logged field
     Case("nul-escaped-every-field", headers=FORM, body=every_field(b"%00")),

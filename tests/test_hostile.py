@@ -44,6 +44,14 @@ VARIANTS = [
 ]
 
 
+def lenient_text(data: bytes) -> str:
+    """What a lenient parser reads: UTF-8 where the bytes are UTF-8, else one character per byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def build_request(case: Case, path: str, public_url: str, signed: bool, last: bool = True) -> bytes:
     """The bytes of one request of ``case`` to ``path``."""
     if case.raw is not None:
@@ -58,8 +66,8 @@ def build_request(case: Case, path: str, public_url: str, signed: bool, last: bo
     if signed:
         nonce = "".join(secrets.choice("0123456789") for _ in range(20))
         # Signed over what a lenient parser reads, so that only the input's shape is wrong.
-        params = parse_qsl(case.body.decode("latin-1"), keep_blank_values=True) if case.method == "POST" else []
-        url = public_url + target.decode("latin-1")
+        params = parse_qsl(lenient_text(case.body), keep_blank_values=True) if case.method == "POST" else []
+        url = public_url + lenient_text(target)
         head.append(f"{pd.SIGNATURE_HEADER}: {compute_signature(AUTH_TOKEN, case.method, url, nonce, params)}".encode())
         head.append(f"{pd.NONCE_HEADER}: {nonce}".encode())
     return b"\r\n".join(head) + b"\r\n" + case.headers + b"\r\n" + case.body

@@ -128,6 +128,7 @@ class ExampleServer:
         self.stderr_path: Path | None = None
         self.process: subprocess.Popen | None = None
         self._stderr_checked = 0
+        self._stdout_checked = 0
 
     # -- life cycle --------------------------------------------------------
 
@@ -197,10 +198,18 @@ class ExampleServer:
         return ""
 
     def new_traces(self) -> list[str]:
-        """Stack traces written to stderr since the last call (each is reported once)."""
+        """Stack traces written to stderr or stdout since the last call (each is reported once).
+
+        stdout too: a server may route its error log there (PHP-FPM's goes
+        wherever deploy/serve points it).
+        """
         text = self.stderr_text()
         fresh, self._stderr_checked = text[self._stderr_checked :], len(text)
-        return find_traces(fresh)
+        lines = self.log.since(self._stdout_checked)
+        self._stdout_checked += len(lines)
+        return [f"stderr: {trace}" for trace in find_traces(fresh)] + [
+            f"stdout: {trace}" for trace in find_traces("\n".join(lines))
+        ]
 
     def problem_after_use(self) -> str | None:
         """Why the server is not fit after a test: it died, or wrote a stack trace."""
@@ -208,7 +217,7 @@ class ExampleServer:
             return f"{self.example.label}: the server died (exit {self.process.returncode})\n{self.output()}"
         traces = self.new_traces()
         if traces:
-            return f"{self.example.label}: stack trace on stderr:\n" + "\n".join(traces)
+            return f"{self.example.label}: a stack trace in its output:\n" + "\n".join(traces)
         return None
 
     def group_pids(self) -> list[int]:

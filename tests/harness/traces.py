@@ -1,8 +1,9 @@
-"""Stack traces on a server's stderr: one detector per language family, in one place.
+"""Stack traces in a server's output: one detector per language family, in one place.
 
 A stack trace where the contract asks for a plain message (or for nothing at
 all) is a failure whatever the language, so every detector is applied to
-every server's stderr; none of these patterns occurs in a plain message.
+every server's stderr and stdout; none of these patterns occurs in a plain
+message or in one of the contract's lines.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ TRACE_PATTERNS: dict[str, re.Pattern[str]] = {
     "Node": re.compile(r"^    at \S", re.M),
     "Go": re.compile(r"^goroutine \d+ \[", re.M),
     "PHP": re.compile(r"Stack trace:|PHP Fatal error", re.M),
+    # Laravel's log record of an exception: a "[stacktrace]" line, then "#0 /path(line): ..." frames.
+    "Laravel": re.compile(r"^\[stacktrace\]$|^#\d+ (/|\[internal function\])", re.M),
+    # nginx relays whatever PHP-FPM's worker wrote to stderr (errors, warnings, exceptions).
+    "nginx relaying PHP-FPM": re.compile(r'FastCGI sent in stderr: "PHP message: '),
 }
 
 

@@ -22,12 +22,16 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs, env=QUIET_MKDOCS)
 
 
+#: Every test that runs the examples as servers: the contract, the hostile corpus, the load.
+EXAMPLE_TESTS = ["tests/test_examples.py", "tests/test_hostile.py", "tests/test_load.py"]
+
+
 @nox.session
 def examples(session: nox.Session) -> None:
-    """The contract scenarios for the languages named after `--` (all when none)."""
+    """The example servers' tests for the languages named after `--` (all when none), e.g. `-- go php`."""
     session.install("-e", ".[test]")
-    selection = " or ".join(session.posargs)
-    session.run("pytest", "tests/test_examples.py", *(["-k", selection] if selection else []))
+    chosen = [f"--example={key}" for key in session.posargs]
+    session.run("pytest", *EXAMPLE_TESTS, *chosen)
 
 
 @nox.session

@@ -28,9 +28,34 @@ EXAMPLES = load_examples()
 ALLOWED_SKIPS = os.environ.get("DIALSIM_ALLOWED_SKIPS")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--example",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="run the example tests for this language only (its folder under examples/); repeatable",
+    )
+
+
+def selected_examples(config: pytest.Config) -> list:
+    chosen = config.getoption("--example")
+    unknown = sorted(set(chosen) - {e.key for e in EXAMPLES})
+    if unknown:
+        raise pytest.UsageError(
+            f"--example {', '.join(unknown)}: no such example; the index has {', '.join(e.key for e in EXAMPLES)}"
+        )
+    return [e for e in EXAMPLES if not chosen or e.key in chosen]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    selected_examples(config)  # an unknown key is a usage error before anything runs
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize("example", EXAMPLES, ids=[e.key for e in EXAMPLES], scope="session")
+        examples = selected_examples(metafunc.config)
+        metafunc.parametrize("example", examples, ids=[e.key for e in examples], scope="session")
 
 
 @pytest.fixture(scope="session")

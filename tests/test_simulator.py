@@ -22,6 +22,7 @@ from plivo.utils.signature_v3 import validate_v3_signature as sdk_validate_v3_si
 from dialsim import Expect, Signing, Simulator, base_string, check_xml, compute_signature, validate_signature
 from dialsim import plivo_data as pd
 from dialsim.cli import main as cli_main
+from dialsim.transport import send
 
 # --- V3 signatures --------------------------------------------------------
 
@@ -564,6 +565,148 @@ def test_the_simulator_only_calls_the_server_under_test(toy):
     assert [e.step for e in report.exchanges] == ["answer", "hangup"]
 
 
+# --- HTTP on the wire: what is sent, and every way a reply can be framed ------------
+
+
+def _one_reply(pieces: list[bytes]):
+    """A server for one request: it answers with ``pieces`` (written one by one) and closes; what it received."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    received = []
+
+    def serve():
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data or len(data.partition(b"\r\n\r\n")[2]) < int(
+                dict(line.lower().split(b": ", 1) for line in data.partition(b"\r\n\r\n")[0].split(b"\r\n")[1:]).get(
+                    b"content-length", b"0"
+                )
+            ):
+                piece = connection.recv(65536)
+                if not piece:
+                    break
+                data += piece
+            received.append(data)
+            for piece in pieces:
+                connection.sendall(piece)
+                time.sleep(0.01)  # separate reads on the simulator's side
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", received, thread, listener
+
+
+def test_the_request_on_the_wire_is_one_plain_http_1_1_request():
+    base, received, thread, listener = _one_reply([b"HTTP/1.1 204 No Content\r\n\r\n"])
+    reply = send("POST", f"{base}/dialstatus/?x=1", params=[("A", "b c"), ("D", "+1")], headers={"X-Test": "yes"})
+    thread.join(5)
+    listener.close()
+    head, _, body = received[0].partition(b"\r\n\r\n")
+    port = base.rsplit(":", 1)[1]
+    assert head.split(b"\r\n") == [
+        b"POST /dialstatus/?x=1 HTTP/1.1",
+        f"Host: 127.0.0.1:{port}".encode(),
+        b"X-Test: yes",
+        b"Content-Type: application/x-www-form-urlencoded",
+        b"Content-Length: 12",
+        b"User-Agent: dialsim (Plivo call simulator)",
+    ]
+    assert body == b"A=b+c&D=%2B1"
+    assert (reply.status, reply.body, reply.error) == (204, b"", None)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Test": "a\r\nX-Smuggled: 1"}, {"X-Te st": "a"}, {"X-Test:": "a"}],
+    ids=["line-break-in-value", "space-in-name", "colon-in-name"],
+)
+def test_a_header_that_would_break_the_request_is_not_sent(headers):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        reply = send("POST", f"http://127.0.0.1:{listener.getsockname()[1]}/", body=b"", headers=headers)
+        listener.settimeout(0.2)
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nothing was even connected
+    assert reply.status is None and "cannot send this request" in reply.error
+
+
+_DOC = b"<Response/>"
+
+
+@pytest.mark.parametrize(
+    "pieces, status, body, truncated, error",
+    [
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n", _DOC], 200, _DOC, False, None),
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + _DOC + b"junk after"], 200, _DOC, False, None),
+        ([b"HTTP/1.1 200 OK\nContent-Length: 11\n\n" + _DOC], 200, _DOC, False, None),
+        ([b"HTTP/1.0 200 OK\r\n\r\n", _DOC[:5], _DOC[5:]], 200, _DOC, False, None),
+        (
+            [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<Resp\r\n", b"6;x=y\r\nonse/>\r\n0\r\n\r\n"],
+            200,
+            _DOC,
+            False,
+            None,
+        ),
+        (
+            [b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + _DOC],
+            200,
+            _DOC,
+            False,
+            None,
+        ),
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n" + b"x" * 30], 200, b"x" * 20, True, None),
+        (
+            [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\n" + b"x" * 30 + b"\r\n0\r\n\r\n"],
+            200,
+            b"x" * 20,
+            True,
+            None,
+        ),
+        ([b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 30], 200, b"x" * 20, True, None),
+        ([], None, b"", False, "closed the connection without a reply"),
+        ([b"<Response/>\r\n"], None, b"", False, "not an HTTP status line"),
+        ([b"HTTP/1.1 200 OK\r\nContent-Le"], None, b"", False, "in the middle of the reply's headers"),
+        ([b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"], 200, b"", False, "not a chunk size"),
+        (
+            [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort"],
+            200,
+            b"",
+            False,
+            "in the middle of a chunk",
+        ),
+        ([b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n"], None, b"", False, "longer than 65536 bytes"),
+    ],
+    ids=[
+        "content-length",
+        "extra-bytes-ignored",
+        "bare-lf",
+        "until-close",
+        "chunked",
+        "100-continue",
+        "over-limit",
+        "chunked-over-limit",
+        "until-close-over-limit",
+        "no-reply",
+        "no-status-line",
+        "cut-in-headers",
+        "bad-chunk",
+        "cut-in-chunk",
+        "huge-header",
+    ],
+)
+def test_every_framing_of_a_reply_is_read_or_named(pieces, status, body, truncated, error):
+    base, _, thread, listener = _one_reply(pieces)
+    reply = send("POST", f"{base}/", params=[("A", "b")], max_reply_bytes=20, timeout=5)
+    thread.join(5)
+    listener.close()
+    assert (reply.status, reply.body, reply.truncated) == (status, body, truncated), reply.error
+    if error is None:
+        assert reply.error is None
+    else:
+        assert error in (reply.error or ""), reply.error
+        assert not reply.unreachable
+
+
 # --- exit codes, --expect refused, --json, --junit ---------------------------------
 
 
@@ -784,11 +927,11 @@ def test_a_server_that_goes_away_mid_call_is_unreachable(capsys):
         connection, _ = listener.accept()
         with connection:
             connection.recv(65536)
+            listener.close()  # before the reply, so the next request surely finds nothing listening
             body = ANSWER_XML.replace("{base}", base).encode()
             connection.sendall(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
             )
-        listener.close()
 
     thread = threading.Thread(target=answer_once_then_stop, daemon=True)
     thread.start()

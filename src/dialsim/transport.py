@@ -1,13 +1,18 @@
 """One HTTP exchange with the server under test, recorded in full.
 
-Built on ``http.client`` rather than a friendlier client because the simulator
-must also send what a well-behaved client never would (any method, any body,
-any Content-Length) and still record what came back.
+HTTP/1.1 is written and read here directly on a socket rather than through
+a client library: the simulator must also send what a well-behaved client
+never would (any method, any body, any Content-Length) and still record what
+came back, and a call's requests are its hot path, where ``http.client``'s
+general machinery cost more than the rest of the simulator together. One
+connection per request, as Plivo makes them.
 """
 
 from __future__ import annotations
 
-import http.client
+import re
+import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
@@ -20,8 +25,22 @@ _CHUNK = 64 * 1024
 #: itself takes at most 100 KB of XML, so anything near this is a fault.
 MAX_REPLY_BYTES = 1024 * 1024
 
+#: The most of a reply's status line and headers that is read.
+MAX_HEAD_BYTES = 64 * 1024
+
 #: Seconds to wait for a reply (for the whole reply, not just its first byte).
 DEFAULT_TIMEOUT = 10.0
+
+#: What may not be sent in a header value (a tab aside), and in a method, a
+#: request target or a header name: it would end the line early or split it,
+#: and smuggle in another.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+_STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) ([0-9]{3})(?: (.*))?")
+
+
+class ReplyError(Exception):
+    """The server's reply is not HTTP the simulator can read."""
 
 
 @dataclass
@@ -126,58 +145,194 @@ def send(
     headers.setdefault("User-Agent", "dialsim (Plivo call simulator)")
     exchange = Exchange(label, method, delivered, signed_url, params, headers)
 
-    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    try:
+        request = _request_head(method, target, parts, headers)
+    except ValueError as error:  # e.g. a line break in a header: no such request can be sent
+        exchange.error = f"cannot send this request: {error}"
+        return exchange
+    body = body or b""
+    sock = None
     started = time.monotonic()
     try:
         try:
-            connection.connect()
-        except (OSError, http.client.HTTPException) as error:
+            sock = _connect(parts, timeout)
+        except OSError as error:
             exchange.unreachable = True
             exchange.error = f"cannot connect to {parts.netloc}: {_describe(error, timeout)}"
             return exchange
-        sock = connection.sock  # kept: the connection lets go of it once the reply is read
-        connection.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in headers.items():
-            connection.putheader(name, value)
-        connection.endheaders()
         try:
-            for start in range(0, len(body or b""), _CHUNK):
-                connection.send(body[start : start + _CHUNK])
+            if len(body) <= _CHUNK:
+                sock.sendall(request + body)  # one write: a small request leaves in one packet
+            else:
+                sock.sendall(request)
+                for start in range(0, len(body), _CHUNK):
+                    sock.sendall(body[start : start + _CHUNK])
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server stopped reading; its answer may still be there
-        sock.settimeout(max(started + timeout - time.monotonic(), 0.001))
-        response = connection.getresponse()
-        exchange.status = response.status
-        exchange.reason = response.reason
-        exchange.reply_headers = {name: value for name, value in response.getheaders()}
-        exchange.body, exchange.truncated = _read_body(response, sock, started + timeout, max_reply_bytes)
-    except (OSError, http.client.HTTPException, ValueError) as error:
+        reply = _Reply(sock, started + timeout)
+        exchange.status, exchange.reason, reply_headers = reply.head()
+        exchange.reply_headers = {name: value for name, value in reply_headers}
+        if method == "HEAD" or exchange.status in (204, 304) or exchange.status < 200:
+            exchange.body, exchange.truncated = b"", False
+        else:
+            exchange.body, exchange.truncated = reply.body(reply_headers, max_reply_bytes)
+    except (OSError, ReplyError) as error:
         exchange.error = _describe(error, timeout)
     finally:
         exchange.seconds = time.monotonic() - started
-        connection.close()
+        if sock is not None:
+            sock.close()
     return exchange
+
+
+def _request_head(method: str, target: str, parts, headers: dict[str, str]) -> bytes:
+    """The request line and headers, Host first; ValueError for what would break the request."""
+    if not method or _CONTROL_OR_SPACE.search(method):
+        raise ValueError(f"not a method that can be sent: {method!r}")
+    if _CONTROL_OR_SPACE.search(target):
+        raise ValueError(f"a URL with spaces or control characters cannot be sent: {target!r}")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default_port = 443 if parts.scheme == "https" else 80
+    if parts.port is not None and parts.port != default_port:
+        host = f"{host}:{parts.port}"
+    lines = [f"{method} {target} HTTP/1.1"]
+    if not any(name.lower() == "host" for name in headers):
+        lines.append(f"Host: {host}")
+    for name, value in headers.items():
+        if not name or _CONTROL_OR_SPACE.search(name) or ":" in name or _CONTROL.search(value):
+            raise ValueError(f"not a header that can be sent: {name!r}: {value!r}")
+        lines.append(f"{name}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def _connect(parts, timeout: float) -> socket.socket:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    sock = socket.create_connection((parts.hostname, port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if parts.scheme == "https":
+        try:
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
+        except OSError:
+            sock.close()
+            raise
+    return sock
+
+
+class _Reply:
+    """Reads one HTTP/1.x reply from ``sock``; every read bounded by ``deadline``."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.buffer = b""
+        self.closed = False  # the server closed its side
+
+    def _fill(self) -> bool:
+        """Read what has arrived into the buffer; False once the server has closed."""
+        if self.closed:
+            return False
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        self.sock.settimeout(remaining)
+        piece = self.sock.recv(_CHUNK)
+        if not piece:
+            self.closed = True
+            return False
+        self.buffer += piece
+        return True
+
+    def _line(self, limit: int) -> bytes | None:
+        """One CRLF-ended line (without it), or None when the server closed first."""
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line, self.buffer = self.buffer[:end], self.buffer[end + 1 :]
+                return line.removesuffix(b"\r")
+            if len(self.buffer) > limit:
+                raise ReplyError(f"a line of the reply is longer than {limit} bytes")
+            if not self._fill():
+                return None
+
+    def head(self) -> tuple[int, str, list[tuple[str, str]]]:
+        """Status, reason and headers of the final reply (a 100 Continue is passed over)."""
+        while True:
+            status_line = self._line(MAX_HEAD_BYTES)
+            if status_line is None:
+                raise ReplyError("the server closed the connection without a reply")
+            matched = _STATUS_LINE.fullmatch(status_line)
+            if matched is None:
+                raise ReplyError(f"not an HTTP status line: {status_line[:200]!r}")
+            headers = self._headers()
+            status = int(matched.group(3))
+            if status != 100:
+                return status, (matched.group(4) or b"").decode("latin-1").strip(), headers
+
+    def _headers(self) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = []
+        size = 0
+        while True:
+            line = self._line(MAX_HEAD_BYTES)
+            if line is None:
+                raise ReplyError("the server closed the connection in the middle of the reply's headers")
+            size += len(line)
+            if size > MAX_HEAD_BYTES:
+                raise ReplyError(f"the reply's headers are longer than {MAX_HEAD_BYTES} bytes")
+            if not line:
+                return headers
+            text = line.decode("latin-1")
+            if text[0] in " \t" and headers:  # an obsolete folded line continues the header before
+                headers[-1] = (headers[-1][0], f"{headers[-1][1]} {text.strip()}")
+            elif ":" in text:
+                name, _, value = text.partition(":")
+                headers.append((name, value.strip(" \t")))
+            # a line without a colon is no header: passed over
+
+    def body(self, headers: list[tuple[str, str]], limit: int) -> tuple[bytes, bool]:
+        """Up to ``limit`` bytes of the body, and whether there was more."""
+        fields = {name.lower(): value for name, value in headers}
+        if "chunked" in fields.get("transfer-encoding", "").lower():
+            return self._chunked(limit)
+        length = fields.get("content-length", "").strip()
+        if length.isdigit():
+            return self._counted(int(length), limit)
+        return self._counted(None, limit)  # no length: the body runs until the server closes
+
+    def _counted(self, length: int | None, limit: int) -> tuple[bytes, bool]:
+        wanted = limit + 1 if length is None else min(length, limit + 1)
+        while len(self.buffer) < wanted and self._fill():
+            pass
+        body = self.buffer[:wanted]  # a body cut short by the server is taken as it came
+        return body[:limit], len(body) > limit
+
+    def _chunked(self, limit: int) -> tuple[bytes, bool]:
+        pieces: list[bytes] = []
+        size = 0
+        while size <= limit:
+            line = self._line(1024)
+            if line is None:
+                raise ReplyError("the server closed the connection in the middle of a chunked body")
+            size_text = line.split(b";", 1)[0].strip()
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,16}", size_text):
+                raise ReplyError(f"not a chunk size: {line[:100]!r}")
+            chunk = int(size_text, 16)
+            if chunk == 0:
+                return b"".join(pieces), False  # trailers, if any, are not needed
+            wanted = min(chunk, limit + 1 - size)
+            while len(self.buffer) < wanted:
+                if not self._fill():
+                    raise ReplyError("the server closed the connection in the middle of a chunk")
+            pieces.append(self.buffer[:wanted])
+            size += wanted
+            if wanted < chunk:
+                break  # past the limit: the rest is not read
+            self.buffer = self.buffer[wanted:]
+            if self._line(2) is None:
+                raise ReplyError("the server closed the connection after a chunk")
+        return b"".join(pieces)[:limit], True
 
 
 def _describe(error: Exception, timeout: float) -> str:
     if isinstance(error, TimeoutError):
         return f"no reply within {timeout:g} s"
     return f"{type(error).__name__}: {error}"
-
-
-def _read_body(response, sock, deadline: float, limit: int) -> tuple[bytes, bool]:
-    """Up to ``limit`` bytes of the body, and whether there was more; bounded by ``deadline``."""
-    pieces: list[bytes] = []
-    size = 0
-    while size <= limit:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock.settimeout(remaining)
-        piece = response.read1(min(_CHUNK, limit + 1 - size))
-        if not piece:
-            return b"".join(pieces), False
-        pieces.append(piece)
-        size += len(piece)
-    return b"".join(pieces)[:limit], True

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +23,7 @@ from plivo.utils.signature_v3 import validate_v3_signature as sdk_validate_v3_si
 from dialsim import Expect, Signing, Simulator, base_string, check_xml, compute_signature, validate_signature
 from dialsim import plivo_data as pd
 from dialsim.cli import main as cli_main
-from dialsim.transport import send
+from dialsim.transport import form_encode, send
 
 # --- V3 signatures --------------------------------------------------------
 
@@ -628,6 +629,28 @@ def test_a_header_that_would_break_the_request_is_not_sent(headers):
         with pytest.raises(TimeoutError):
             listener.accept()  # nothing was even connected
     assert reply.status is None and "cannot send this request" in reply.error
+
+
+def test_form_encoding_matches_urlencode():
+    rng = random.Random(3)
+    alphabet = "aZ09 +&=%~_.-/?#\u00e9\u2028\x00\n"
+    for _ in range(2000):
+        pairs = [
+            (
+                "".join(rng.choice(alphabet) for _ in range(rng.randrange(6))),
+                "".join(rng.choice(alphabet) for _ in range(rng.randrange(9))),
+            )
+            for _ in range(3)
+        ]
+        assert form_encode(pairs) == urlencode(pairs), pairs
+
+
+def test_a_seed_gives_the_ids_it_always_gave():
+    """The guide's transcripts show seeded call IDs: nonces are drawn as random.choice draws digits."""
+    sim, rng = Simulator("http://127.0.0.1:1/", TOKEN, seed=11), random.Random(11)
+    for _ in range(50):
+        assert sim.new_nonce() == "".join(rng.choice(string.digits) for _ in range(20))
+        assert sim.new_uuid() == str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 _DOC = b"<Response/>"

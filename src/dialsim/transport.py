@@ -10,12 +10,13 @@ connection per request, as Plivo makes them.
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 #: Bodies are written in pieces so that a server that answers early (413)
 #: and closes the connection can still be heard.
@@ -36,6 +37,8 @@ DEFAULT_TIMEOUT = 10.0
 #: and smuggle in another.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+#: What ``quote_plus`` leaves as it is: most of Plivo's values, sent without a call.
+_FORM_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 _STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) ([0-9]{3})(?: (.*))?")
 
 
@@ -133,12 +136,12 @@ def send(
     target = parts.path or "/"
     query = parts.query
     if method == "GET" and params:
-        query = f"{query}&{urlencode(params)}" if query else urlencode(params)
+        query = f"{query}&{form_encode(params)}" if query else form_encode(params)
     if query:
         target = f"{target}?{query}"
     delivered = f"{parts.scheme}://{parts.netloc}{target}"
     if body is None and method != "GET" and params:
-        body = urlencode(params).encode("ascii")
+        body = form_encode(params).encode("ascii")
         headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
     if body is not None:
         headers.setdefault("Content-Length", str(len(body)))
@@ -146,7 +149,8 @@ def send(
     exchange = Exchange(label, method, delivered, signed_url, params, headers)
 
     try:
-        request = _request_head(method, target, parts, headers)
+        hostname, port, host = _endpoint(parts.scheme, parts.netloc)
+        request = _request_head(method, target, host, headers)
     except ValueError as error:  # e.g. a line break in a header: no such request can be sent
         exchange.error = f"cannot send this request: {error}"
         return exchange
@@ -155,7 +159,7 @@ def send(
     started = time.monotonic()
     try:
         try:
-            sock = _connect(parts, timeout)
+            sock = _connect(parts.scheme, hostname, port, timeout)
         except OSError as error:
             exchange.unreachable = True
             exchange.error = f"cannot connect to {parts.netloc}: {_describe(error, timeout)}"
@@ -185,16 +189,30 @@ def send(
     return exchange
 
 
-def _request_head(method: str, target: str, parts, headers: dict[str, str]) -> bytes:
+def form_encode(params: list[tuple[str, str]]) -> str:
+    """``application/x-www-form-urlencoded``, as ``urllib.parse.urlencode`` writes it."""
+    return "&".join(
+        f"{k if _FORM_PLAIN.fullmatch(k) else quote_plus(k)}={v if _FORM_PLAIN.fullmatch(v) else quote_plus(v)}"
+        for k, v in params
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _endpoint(scheme: str, netloc: str) -> tuple[str, int, str]:
+    """The host to connect to, its port and the Host header; ValueError for a port out of range."""
+    parts = urlsplit(f"{scheme}://{netloc}")
+    default_port = 443 if scheme == "https" else 80
+    port = parts.port
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return parts.hostname, port or default_port, host if port in (None, default_port) else f"{host}:{port}"
+
+
+def _request_head(method: str, target: str, host: str, headers: dict[str, str]) -> bytes:
     """The request line and headers, Host first; ValueError for what would break the request."""
     if not method or _CONTROL_OR_SPACE.search(method):
         raise ValueError(f"not a method that can be sent: {method!r}")
     if _CONTROL_OR_SPACE.search(target):
         raise ValueError(f"a URL with spaces or control characters cannot be sent: {target!r}")
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    default_port = 443 if parts.scheme == "https" else 80
-    if parts.port is not None and parts.port != default_port:
-        host = f"{host}:{parts.port}"
     lines = [f"{method} {target} HTTP/1.1"]
     if not any(name.lower() == "host" for name in headers):
         lines.append(f"Host: {host}")
@@ -205,13 +223,12 @@ def _request_head(method: str, target: str, parts, headers: dict[str, str]) -> b
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _connect(parts, timeout: float) -> socket.socket:
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    sock = socket.create_connection((parts.hostname, port), timeout=timeout)
+def _connect(scheme: str, hostname: str, port: int, timeout: float) -> socket.socket:
+    sock = socket.create_connection((hostname, port), timeout=timeout)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    if parts.scheme == "https":
+    if scheme == "https":
         try:
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=hostname)
         except OSError:
             sock.close()
             raise

@@ -15,6 +15,7 @@ vectors confirm:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
@@ -41,20 +42,25 @@ def base_string(method: str, url: str, params: Params | None = None) -> str:
     method = method.upper()
     if method not in ("GET", "POST"):
         raise ValueError(f"Plivo signs only GET and POST requests, not {method!r}")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an absolute http(s) URL: {url!r}")
-    base = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    base, query = _split(url)
     body = _pairs(params)
     if method == "GET":
-        merged = sorted(query + body)
+        merged = sorted([*query, *body])
         return base + ("?" + "&".join(f"{k}={v}" for k, v in merged) if merged else "")
     joined_query = "&".join(f"{k}={v}" for k, v in sorted(query))
     if not body:
         return base + ("?" + joined_query if joined_query else "")
     joined_body = "".join(f"{k}{v}" for k, v in sorted(body))
     return base + "?" + (joined_query + "." if joined_query else "") + joined_body
+
+
+@functools.lru_cache(maxsize=256)
+def _split(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The base URL and the query's pairs; a call signs for the same few URLs again and again."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", tuple(parse_qsl(parts.query, keep_blank_values=True))
 
 
 def compute_signature(auth_token: str, method: str, url: str, nonce: str, params: Params | None = None) -> str:

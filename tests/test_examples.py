@@ -694,3 +694,15 @@ def test_non_ascii_values_in_hangup_request(example, server, sim, method):
     reply = sim.request(method, server.answer_url, params, label="hangup request")
     assert_xml_reply(example, reply, f"a signed {method} hangup request with non-ASCII values")
     assert_hangup_logged(example, server, since, params)
+
+
+def test_non_ascii_in_the_action_urls_own_query_by_post(example, server, sim):
+    """An action URL written with an escaped non-ASCII value: signed decoded, like the body."""
+    assert_action_accepted(
+        example,
+        server,
+        sim,
+        "busy",
+        "POST to an action URL whose query holds percent-encoded UTF-8",
+        query="?caller=Jos%C3%A9+M%C3%BCller+%E6%9D%8E&tag=%E6%9D%8E",
+    )

@@ -631,28 +631,25 @@ def test_body_just_over_the_limit_is_refused(example, server, sim):
     assert_nothing_logged(example, server, sim, since)
 
 
-def test_action_query_with_escaped_delimiters_and_repeated_key(example, server, sim):
-    """Plivo signs the action URL as written in the Dial: escapes and repeated keys included."""
-    assert_action_accepted(
-        example,
-        server,
-        sim,
-        "busy",
-        "POST to an action URL whose query has %26, %3D and a repeated key",
-        query="?next=a%26b%3Dc&tag=1&tag=2",
-    )
+#: Queries an action URL may be written with; Plivo signs them decoded, every value of a repeated key.
+ACTION_URL_QUERIES = {
+    "escaped-delimiters-and-repeated-key": "?next=a%26b%3Dc&tag=1&tag=2",
+    "percent-encoded-utf8": "?caller=Jos%C3%A9+M%C3%BCller+%E6%9D%8E&tag=%E6%9D%8E",
+}
 
 
-def test_action_query_with_escaped_delimiters_and_repeated_key_by_get(example, server, sim):
-    """By GET, Plivo's parameters join the action URL's own query, and all of it is signed."""
+@pytest.mark.parametrize("kind", ACTION_URL_QUERIES)
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_action_query_as_written_in_the_dial(example, server, sim, method, kind):
+    """Plivo signs the action URL as written in the Dial (by GET, its own parameters join that query)."""
     assert_action_accepted(
         example,
         server,
         sim,
         "no-answer",
-        "GET to an action URL whose query has %26, %3D and a repeated key",
-        method="GET",
-        query="?next=a%26b%3Dc&tag=1&tag=2",
+        f"{method} to an action URL whose query is {kind} ({ACTION_URL_QUERIES[kind]})",
+        method=method,
+        query=ACTION_URL_QUERIES[kind],
     )
 
 
@@ -694,15 +691,3 @@ def test_non_ascii_values_in_hangup_request(example, server, sim, method):
     reply = sim.request(method, server.answer_url, params, label="hangup request")
     assert_xml_reply(example, reply, f"a signed {method} hangup request with non-ASCII values")
     assert_hangup_logged(example, server, since, params)
-
-
-def test_non_ascii_in_the_action_urls_own_query_by_post(example, server, sim):
-    """An action URL written with an escaped non-ASCII value: signed decoded, like the body."""
-    assert_action_accepted(
-        example,
-        server,
-        sim,
-        "busy",
-        "POST to an action URL whose query holds percent-encoded UTF-8",
-        query="?caller=Jos%C3%A9+M%C3%BCller+%E6%9D%8E&tag=%E6%9D%8E",
-    )

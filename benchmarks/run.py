@@ -197,24 +197,29 @@ def _second_number_outcomes(index: int) -> list[str]:
     return ["busy", ("completed", "no-answer")[index % 2]]
 
 
-def two_step_calls(answer_url: str) -> Calls:
+class TwoStepCalls(Calls):
     """Answer and action only, each reply checked: what a call was before the hangup request."""
 
-    class TwoSteps(Calls):
-        def play(self, sim: Simulator, index: int) -> float | None:
-            started = time.perf_counter()
-            call_uuid = sim.new_uuid()
-            answer = sim.request("POST", answer_url, sim.answer_params(call_uuid))
-            (dial,) = check_xml(answer.body).dials()
-            outcome = _whole_outcomes(index)[0]
-            action = sim.request(dial.method, sim.local_for(dial.action), sim.action_params(outcome, call_uuid))
-            if not (answer.status == action.status == 200 and check_xml(action.body).ok):
-                self.failure = f"call {index} failed: HTTP {answer.status}, {action.status}"
-                return None
-            self.shapes.add("answer + action")
-            return time.perf_counter() - started
+    def __init__(self, answer_url: str) -> None:
+        super().__init__(lambda: Simulator(answer_url, TOKEN, seed=1), _whole_outcomes)
+        self.answer_url = answer_url
 
-    return TwoSteps(lambda: Simulator(answer_url, TOKEN, seed=1), _whole_outcomes)
+    def play(self, sim: Simulator, index: int) -> float | None:
+        started = time.perf_counter()
+        call_uuid = sim.new_uuid()
+        answer = sim.request("POST", self.answer_url, sim.answer_params(call_uuid))
+        dials = check_xml(answer.body).dials()
+        action_url = sim.local_for(dials[0].action) if len(dials) == 1 else None
+        if action_url is None:
+            self.failure = f"call {index} failed: the answer is not one Dial with a local action URL"
+            return None
+        outcome = self.outcomes(index)[0]
+        action = sim.request(dials[0].method, action_url, sim.action_params(outcome, call_uuid))
+        if not (answer.status == action.status == 200 and check_xml(action.body).ok):
+            self.failure = f"call {index} failed: HTTP {answer.status}, {action.status}"
+            return None
+        self.shapes.add("answer + action")
+        return time.perf_counter() - started
 
 
 # -- canned replies ------------------------------------------------------------
@@ -262,63 +267,59 @@ def serve_canned(listener: socket.socket) -> None:
     asyncio.run(main())
 
 
-def canned_calls(count: int, in_flight: int, server_core: int | None) -> None:
+def figures(label: str, calls: Calls, count: int, in_flight: int, server_pids: list[int], goal: bool = True) -> None:
+    """The calls one at a time, then ``in_flight`` at a time; what a call was made of."""
+    for flight in sorted({1, in_flight}):
+        if measure(f"{label}, {flight} in flight", calls, count, flight, server_pids, goal) is None:
+            return
+    for shape in sorted(calls.shapes):
+        print(f"{'':4}a call here is: {shape}")
+
+
+def example_calls(count: int, in_flight: int, pair: tuple[int, int] | None) -> None:
+    readiness = prepare(next(e for e in load_examples() if e.key == "python"))
+    if not readiness.runnable:
+        print(f"calls against the Python example: not measured ({readiness.skip_reason or readiness.setup_error})")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pool = ServerPool(Path(tmp))
+        try:
+            server = pool.get(readiness, auth_token=TOKEN)
+            recipe = pool.get(readiness, auth_token=TOKEN, command=RECIPE_RUN, env=RECIPE_ENV)
+            server_pids, recipe_pids = server.group_pids(), recipe.group_pids()
+            if pair is not None:
+                pin([os.getpid()], pair[0])
+                pin(server_pids + recipe_pids, pair[1])
+                print(f"the simulator runs on core {pair[0]} only; the servers under test on core {pair[1]}")
+            two_steps = TwoStepCalls(server.answer_url)
+            whole = Calls(lambda: Simulator(server.answer_url, TOKEN, seed=1), _whole_outcomes)
+            second = Calls(lambda: Simulator(recipe.answer_url, TOKEN, seed=1), _second_number_outcomes)
+            figures(
+                "two-step call (answer + action) vs Python example", two_steps, count, in_flight, server_pids, False
+            )
+            figures("whole call vs Python example", whole, count, in_flight, server_pids)
+            figures("five-step call vs its second-number recipe", second, count, in_flight, recipe_pids)
+        finally:
+            pool.stop_all()
+
+
+def canned_calls(count: int, in_flight: int, pair: tuple[int, int] | None) -> None:
     listener = socket.create_server(("127.0.0.1", 0), backlog=512)
     base = f"http://127.0.0.1:{listener.getsockname()[1]}"
     process = multiprocessing.get_context("fork").Process(target=serve_canned, args=(listener,), daemon=True)
     process.start()
     listener.close()
     try:
-        if server_core is not None:
-            pin([process.pid], server_core)
+        if pair is not None:
+            pin([os.getpid()], pair[0])
+            pin([process.pid], pair[1])
         calls = Calls(
             lambda: Simulator(f"{base}/answer", TOKEN, hangup_url=f"{base}/hangup", seed=1), _second_number_outcomes
         )
-        measure(f"five-step call vs canned replies, {in_flight} in flight", calls, count, in_flight, [process.pid])
+        figures("five-step call vs canned replies", calls, count, in_flight, [process.pid])
     finally:
         process.terminate()
         process.join(5)
-
-
-def calls(count: int, in_flight: int) -> None:
-    pair = cores()
-    if pair is None:
-        print("fewer than two cores here: the simulator and the servers share them")
-    example = next(e for e in load_examples() if e.key == "python")
-    readiness = prepare(example)
-    if not readiness.runnable:
-        print(f"calls against the Python example: not measured ({readiness.skip_reason or readiness.setup_error})")
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            pool = ServerPool(Path(tmp))
-            try:
-                server = pool.get(readiness, auth_token=TOKEN)
-                recipe = pool.get(readiness, auth_token=TOKEN, command=RECIPE_RUN, env=RECIPE_ENV)
-                if pair is not None:
-                    pin([os.getpid()], pair[0])
-                    pin(server.group_pids() + recipe.group_pids(), pair[1])
-                    print(f"the simulator runs on core {pair[0]} only; the servers under test on core {pair[1]}")
-                server_pids, recipe_pids = server.group_pids(), recipe.group_pids()
-                whole = Calls(lambda: Simulator(server.answer_url, TOKEN, seed=1), _whole_outcomes)
-                second = Calls(lambda: Simulator(recipe.answer_url, TOKEN, seed=1), _second_number_outcomes)
-                for label, played, pids, goal in (
-                    (
-                        "two-step call (answer + action) vs Python example",
-                        two_step_calls(server.answer_url),
-                        server_pids,
-                        False,
-                    ),
-                    ("whole call vs Python example", whole, server_pids, True),
-                    ("five-step call vs its second-number recipe", second, recipe_pids, True),
-                ):
-                    for flight in (1, in_flight):
-                        if measure(f"{label}, {flight} in flight", played, count, flight, pids, goal) is None:
-                            break
-                    for shape in sorted(played.shapes):
-                        print(f"{'':4}a call here is: {shape}")
-            finally:
-                pool.stop_all()
-    canned_calls(count, in_flight, None if pair is None else pair[1])
 
 
 def main() -> None:
@@ -342,7 +343,11 @@ def main() -> None:
         "<Number>+15555550100</Number></Dial></Response>"
     )
     per_second("Plivo XML check (answer document)", 20000, lambda: check_xml(document))
-    calls(args.calls, args.in_flight)
+    pair = cores()
+    if pair is None:
+        print("fewer than two cores here: the simulator and the servers share them")
+    example_calls(args.calls, args.in_flight, pair)
+    canned_calls(args.calls, args.in_flight, pair)
 
 
 if __name__ == "__main__":

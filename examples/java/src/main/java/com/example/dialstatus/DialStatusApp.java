@@ -9,15 +9,17 @@ import com.plivo.api.xml.Speak;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.util.JavalinBindException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Plivo dial status reporting: the answer URL dials a number, and the Dial's action URL logs how
@@ -26,24 +28,16 @@ import java.util.regex.Pattern;
 public final class DialStatusApp {
 
   static final String XML = "application/xml; charset=utf-8";
+  static final String APOLOGY = "Sorry, the person you are calling could not be reached. Goodbye.";
   // UTF-8 whatever the locale: System.out would write "?" for non-ASCII under LANG=C.
   private static final PrintStream STDOUT =
       new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-  private static final Pattern UNSAFE_IN_LOG =
-      Pattern.compile("[\\x00-\\x20\\x7f-\\x9f\u2028\u2029]");
+  private static final Pattern LOG_UNSAFE = Pattern.compile("[\\x00-\\x20\\x7f-\\x9f\u2028\u2029]");
 
   // Built once: the SDK's builders throw checked exceptions, which then stop the start-up.
   private final String dialXml;
   private final String emptyXml = new Response().toXmlString();
-  private final String sorryXml =
-      new Response()
-          .children(new Speak("Sorry, the person you are calling could not be reached. Goodbye."))
-          .toXmlString();
-
-  private DialStatusApp(String publicUrl, String dialNumber)
-      throws PlivoValidationException, PlivoXmlException {
-    dialXml = dialXml(publicUrl, dialNumber);
-  }
+  private final String sorryXml = new Response().children(new Speak(APOLOGY)).toXmlString();
 
   /** The app, configured from {@code env}; it refuses to exist without PLIVO_AUTH_TOKEN. */
   static Javalin create(Map<String, String> env, int port)
@@ -57,8 +51,12 @@ public final class DialStatusApp {
     DialStatusApp app = new DialStatusApp(publicUrl, setting(env, "DIAL_NUMBER", "+15555550100"));
     return Javalin.create(
         config -> {
-          config.startup.showJavalinBanner = false;
           config.http.prefer405over404 = true;
+          config.http.maxRequestSize = 64 * 1024; // larger bodies get 413
+          // Javalin would answer 500 to a form in an unknown charset or a body cut short.
+          ExceptionHandler<Exception> malformed = (e, ctx) -> ctx.status(400).result("Bad Request");
+          config.routes.exception(IllegalArgumentException.class, malformed);
+          config.routes.exception(IOException.class, malformed);
           config.routes.beforeMatched(new PlivoSignature(authToken, publicUrl));
           config.routes.get("/dialstatus/", app::answer);
           config.routes.post("/dialstatus/", app::answer);
@@ -68,18 +66,17 @@ public final class DialStatusApp {
   }
 
   // --8<-- [start:answer]
-  static String dialXml(String publicUrl, String dialNumber)
+  private DialStatusApp(String publicUrl, String dialNumber)
       throws PlivoValidationException, PlivoXmlException {
     // plivo-java writes attribute values and text as they are, so escape them here.
-    Dial dial = new Dial().action(escapeXml(publicUrl + "/dialstatus/action/")).method("POST");
-    return new Response()
-        .children(dial.redirect(true).children(new Number(escapeXml(dialNumber))))
-        .toXmlString();
+    String action = escapeXml(publicUrl + "/dialstatus/action/");
+    Dial dial = new Dial().action(action).method("POST").redirect(true);
+    dial.children(new Number(escapeXml(dialNumber)));
+    dialXml = new Response().children(dial).toXmlString();
   }
 
   private void answer(Context ctx) {
-    Map<String, String> call = PlivoSignature.fields(ctx);
-    String status = call.getOrDefault("CallStatus", "");
+    String status = param(ctx, "CallStatus");
     if (List.of("", "ringing", "in-progress").contains(status)) {
       ctx.contentType(XML).result(dialXml);
       return;
@@ -87,7 +84,7 @@ public final class DialStatusApp {
     // The hangup request: the call has ended.
     log(
         "call-hangup call=%s status=%s hangup_cause=%s duration=%s",
-        call.get("CallUUID"), status, call.get("HangupCause"), call.get("Duration"));
+        param(ctx, "CallUUID"), status, param(ctx, "HangupCause"), param(ctx, "Duration"));
     ctx.contentType(XML).result(emptyXml);
   }
 
@@ -95,46 +92,44 @@ public final class DialStatusApp {
 
   // --8<-- [start:action]
   private void action(Context ctx) {
-    Map<String, String> dial = PlivoSignature.fields(ctx);
-    String status = dial.getOrDefault("DialStatus", "");
+    String status = param(ctx, "DialStatus");
     if (status.isEmpty()) {
       throw new BadRequestResponse("DialStatus is missing");
     }
     log(
         "dial-status status=%s aleg=%s bleg=%s hangup_cause=%s rang=%s",
         status,
-        dial.get("DialALegUUID"),
-        dial.get("DialBLegUUID"),
-        dial.get("DialHangupCause"),
-        dial.get("DialRingStatus"));
-    // redirect="true": Plivo runs this reply. An empty <Response/> ends the call; any other
-    // status, including one Plivo adds later, means nobody answered.
+        param(ctx, "DialALegUUID"),
+        param(ctx, "DialBLegUUID"),
+        param(ctx, "DialHangupCause"),
+        param(ctx, "DialRingStatus"));
+    // Plivo runs this reply (redirect="true"). Any status but completed, even a new one, is a miss.
     ctx.contentType(XML).result(status.equals("completed") ? emptyXml : sorryXml);
   }
 
   // --8<-- [end:action]
 
+  /** The first value of Plivo's parameter {@code name}, or "". */
+  private static String param(Context ctx, String name) {
+    return PlivoSignature.fields(ctx).getOrDefault(name, List.of("")).get(0);
+  }
+
   /** Replaces spaces, controls and Unicode line breaks with "_": a value cannot forge a line. */
   static String logSafe(String value) {
-    return value == null ? "" : UNSAFE_IN_LOG.matcher(value).replaceAll("_");
+    return value == null ? "" : LOG_UNSAFE.matcher(value).replaceAll("_");
   }
 
   /** One line on stdout, each value through logSafe, in one synchronized write, flushed. */
   static void log(String format, String... values) {
-    STDOUT.print(
-        format.formatted(Arrays.stream(values).map(DialStatusApp::logSafe).toArray()) + "\n");
+    STDOUT.print(format.formatted(Stream.of(values).map(DialStatusApp::logSafe).toArray()) + "\n");
   }
 
   static String escapeXml(String text) {
-    return text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
   }
 
   private static String setting(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isEmpty() ? fallback : value;
+    return env.getOrDefault(name, "").isEmpty() ? fallback : env.get(name);
   }
 
   public static void main(String[] args) {

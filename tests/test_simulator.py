@@ -661,6 +661,7 @@ _DOC = b"<Response/>"
     [
         ([b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n", _DOC], 200, _DOC, False, None),
         ([b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + _DOC + b"junk after"], 200, _DOC, False, None),
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n" + _DOC], 200, _DOC, False, None),
         ([b"HTTP/1.1 200 OK\nContent-Length: 11\n\n" + _DOC], 200, _DOC, False, None),
         ([b"HTTP/1.0 200 OK\r\n\r\n", _DOC[:5], _DOC[5:]], 200, _DOC, False, None),
         (
@@ -702,6 +703,7 @@ _DOC = b"<Response/>"
     ids=[
         "content-length",
         "extra-bytes-ignored",
+        "cut-short-by-close",
         "bare-lf",
         "until-close",
         "chunked",

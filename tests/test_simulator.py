@@ -787,6 +787,15 @@ def test_exit_2_for_usage_errors(toy, capsys, args):
     assert toy.seen == []
 
 
+@pytest.mark.parametrize("where", ["answer", "public"])
+def test_exit_2_for_a_port_out_of_range(capsys, where):
+    answer_url = "http://127.0.0.1:99999/dialstatus/" if where == "answer" else "http://127.0.0.1:8083/dialstatus/"
+    extra = ["--public-url", "https://tunnel.example.test:70000"] if where == "public" else []
+    code, _, err = _cli(capsys, "call", answer_url, "--auth-token", TOKEN, *extra)
+    assert code == 2, err
+    assert f"the {where} URL's port is not a port number" in err and "Traceback" not in err
+
+
 def test_exit_2_without_a_token(capsys, monkeypatch):
     monkeypatch.delenv("PLIVO_AUTH_TOKEN", raising=False)
     code, _, err = _cli(capsys, "call", "http://127.0.0.1:9/dialstatus/")

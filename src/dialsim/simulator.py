@@ -158,6 +158,9 @@ class Simulator:
             raise ValueError("an auth token is needed to sign requests as Plivo does")
         if hangup_method not in ("GET", "POST"):
             raise ValueError(f"the hangup method must be GET or POST, got {hangup_method!r}")
+        for name, url in (("answer", answer_url), ("public", public_url)):
+            if url and not _has_valid_port(url):
+                raise ValueError(f"the {name} URL's port is not a port number from 0 to 65535: {url!r}")
         if timeout <= 0 or max_steps < 1 or max_reply_bytes < 1:
             raise ValueError("the timeout, the step limit and the reply limit must be positive")
         self.answer_url = answer_url
@@ -592,6 +595,14 @@ class _Call:
         for found in xml_report.problems:
             self.problem(f"{exchange.label} {found.where}", found.message, exchange)
         return xml_report.root if xml_report.ok else None
+
+
+def _has_valid_port(url: str) -> bool:
+    try:
+        port = urlsplit(url).port  # ValueError for one out of range
+    except ValueError:
+        return False
+    return port is None or port >= 0
 
 
 def dial_action_params(status: str, a_leg: str, new_b_leg: Callable[[], str]) -> list[tuple[str, str]]:

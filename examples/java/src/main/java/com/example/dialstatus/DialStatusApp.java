@@ -15,7 +15,9 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,9 +55,10 @@ public final class DialStatusApp {
         config -> {
           config.http.prefer405over404 = true;
           config.http.maxRequestSize = 64 * 1024; // larger bodies get 413
-          // Javalin would answer 500 to a form in an unknown charset or a body cut short.
+          // Javalin would answer 500 to a form in an unknown charset and to a body cut short.
           ExceptionHandler<Exception> malformed = (e, ctx) -> ctx.status(400).result("Bad Request");
-          config.routes.exception(IllegalArgumentException.class, malformed);
+          config.routes.exception(UnsupportedCharsetException.class, malformed);
+          config.routes.exception(IllegalCharsetNameException.class, malformed);
           config.routes.exception(IOException.class, malformed);
           config.routes.beforeMatched(new PlivoSignature(authToken, publicUrl));
           config.routes.get("/dialstatus/", app::answer);
@@ -69,9 +72,8 @@ public final class DialStatusApp {
   private DialStatusApp(String publicUrl, String dialNumber)
       throws PlivoValidationException, PlivoXmlException {
     // plivo-java writes attribute values and text as they are, so escape them here.
-    String action = escapeXml(publicUrl + "/dialstatus/action/");
-    Dial dial = new Dial().action(action).method("POST").redirect(true);
-    dial.children(new Number(escapeXml(dialNumber)));
+    Dial dial = new Dial().action(escapeXml(publicUrl + "/dialstatus/action/")).method("POST");
+    dial.redirect(true).children(new Number(escapeXml(dialNumber)));
     dialXml = new Response().children(dial).toXmlString();
   }
 

@@ -409,6 +409,22 @@ def test_a_second_dial_plays_the_next_outcome(toy):
     assert report.exchanges[1].played == []  # the second document replaced the first: its Speak never ran
 
 
+def test_a_document_seen_before_is_not_parsed_again_but_judged_again(toy, monkeypatch):
+    import dialsim.simulator
+
+    parsed = []
+    monkeypatch.setattr(dialsim.simulator, "check_xml", lambda body: parsed.append(body) or check_xml(body))
+    sim = _sim(toy)
+    toy.routes["/dialstatus/action/"] = (200, XML, "<Response><Speek>Hi</Speek></Response>")
+    for _ in range(2):  # the same bad document: a problem on every call
+        report = sim.call("busy")
+        assert [p.where for p in report.problems] == ["action URL (DialStatus=busy) Response/Speek[1]"], report.problems
+    toy.routes["/dialstatus/action/"] = (200, XML, "<Response/>")
+    assert sim.call("busy").ok  # another document is judged on its own
+    # the answer, the bad action reply, and <Response/> (the hangup reply, then the action reply too)
+    assert len(parsed) == 3, parsed
+
+
 def test_xml_that_loops_is_stopped_and_named(toy):
     toy.routes["/dialstatus/action/"] = (200, XML, ANSWER_XML)  # dial again, forever
     report = _sim(toy).call("busy")

@@ -634,13 +634,13 @@ def test_the_request_on_the_wire_is_one_plain_http_1_1_request():
 
 
 @pytest.mark.parametrize(
-    "headers",
-    [{"X-Test": "a\r\nX-Smuggled: 1"}, {"X-Te st": "a"}, {"X-Test:": "a"}],
-    ids=["line-break-in-value", "space-in-name", "colon-in-name"],
+    "headers, path",
+    [({"X-Test": "a\r\nX-Smuggled: 1"}, "/"), ({"X-Te st": "a"}, "/"), ({"X-Test:": "a"}, "/"), ({}, "/caf\u00e9/")],
+    ids=["line-break-in-value", "space-in-name", "colon-in-name", "unescaped-url"],
 )
-def test_a_header_that_would_break_the_request_is_not_sent(headers):
+def test_a_request_that_would_break_is_not_sent(headers, path):
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        reply = send("POST", f"http://127.0.0.1:{listener.getsockname()[1]}/", body=b"", headers=headers)
+        reply = send("POST", f"http://127.0.0.1:{listener.getsockname()[1]}{path}", body=b"", headers=headers)
         listener.settimeout(0.2)
         with pytest.raises(TimeoutError):
             listener.accept()  # nothing was even connected

@@ -214,6 +214,8 @@ def _request_head(method: str, target: str, host: str, headers: dict[str, str]) 
         raise ValueError(f"not a method that can be sent: {method!r}")
     if _CONTROL_OR_SPACE.search(target):
         raise ValueError(f"a URL with spaces or control characters cannot be sent: {target!r}")
+    if not (method + target).isascii():
+        raise ValueError(f"a request line is ASCII; escape the URL: {target!r}")
     lines = [f"{method} {target} HTTP/1.1"]
     if not any(name.lower() == "host" for name in headers):
         lines.append(f"Host: {host}")

@@ -3,18 +3,18 @@ a repeated key (Plivo signs every value, sorted) and non-ASCII values (signed
 decoded, as UTF-8), in a GET's query and in a POST's body.
 
 The Python SDK is a test dependency; the Node SDK is the one the Node example
-installs (skipped, by name, when it is not installed).
+installs (its setup is run first, as for its server tests).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from harness.examples import EXAMPLES_DIR
+from harness.examples import load_examples
+from harness.readiness_cache import readiness_of
 from plivo.utils.signature_v3 import validate_v3_signature
 
 from dialsim.signature import compute_signature
@@ -22,7 +22,7 @@ from dialsim.signature import compute_signature
 TOKEN = "MTZkZjY4YzE0ZGQ1ODk2NTJlY2Zh"
 NONCE = "05429567804466091622"
 URL = "https://calls.example.test:8443/dialstatus/action/"
-NODE_SDK = EXAMPLES_DIR / "node" / "node_modules" / "plivo"
+NODE = next(example for example in load_examples() if example.key == "node")
 
 #: name -> (method, the URL's own query, Plivo's parameters)
 CASES = {
@@ -69,8 +69,11 @@ process.stdout.write(JSON.stringify(verdicts));
 
 
 def test_node_sdk_agrees():
-    if shutil.which("node") is None or not NODE_SDK.is_dir():
-        pytest.skip(f"Node or the Node example's plivo SDK is not installed here ({NODE_SDK} missing)")
+    readiness = readiness_of(NODE)
+    if readiness.skip_reason:
+        pytest.skip(readiness.skip_reason)
+    if readiness.setup_error:
+        pytest.fail(readiness.setup_error, pytrace=False)
     cases = []
     for name in CASES:
         method, delivered, body, signature = signed(name)
@@ -78,7 +81,7 @@ def test_node_sdk_agrees():
         params = {} if method == "GET" else {k: v if len(v) > 1 else v[0] for k, v in decoded(body).items()}
         cases.append([method, delivered, params, signature])
     done = subprocess.run(
-        ["node", "-e", NODE_CHECK, str(NODE_SDK), NONCE, TOKEN],
+        ["node", "-e", NODE_CHECK, str(NODE.directory / "node_modules" / "plivo"), NONCE, TOKEN],
         input=json.dumps(cases),
         capture_output=True,
         text=True,

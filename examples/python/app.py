@@ -7,6 +7,7 @@ XML that URL returns. When the call ends, Plivo requests /dialstatus/ again.
 """
 
 import functools
+import hmac
 import os
 import re
 import sys
@@ -79,7 +80,8 @@ def signature_matches(signature, nonce):
         return validate_v3_signature("POST", url, nonce, AUTH_TOKEN, signature, form)
     # A POST with a query: the helper takes that only in the URL, so its own steps sign it.
     signed = construct_get_url(url, query, not form).decode() + get_sorted_params_string(form)
-    return get_signature_v3(AUTH_TOKEN, signed, nonce).decode() in signature.split(",")
+    expected = get_signature_v3(AUTH_TOKEN, signed, nonce).decode()
+    return any(hmac.compare_digest(expected, candidate) for candidate in signature.split(","))
 
 
 def plivo_signed(view):

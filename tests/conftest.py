@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from harness.examples import load_examples
-from harness.readiness_cache import prepared, readiness_of
+from harness.readiness_cache import prepared
 from harness.server import AUTH_TOKEN, ExampleServer, ServerPool
+from harness.skips import require_ready
 
 from dialsim import Simulator
 
@@ -23,9 +23,6 @@ PUBLIC_URLS = {
 }
 
 EXAMPLES = load_examples()
-
-#: In CI, the examples that may be skipped (e.g. "dotnet"); any other skip fails.
-ALLOWED_SKIPS = os.environ.get("DIALSIM_ALLOWED_SKIPS")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -67,16 +64,7 @@ def server_pool(tmp_path_factory) -> ServerPool:
 
 @pytest.fixture(scope="session")
 def ready(example):
-    readiness = readiness_of(example)
-    if readiness.skip_reason:
-        if ALLOWED_SKIPS is not None and example.key not in ALLOWED_SKIPS.split(","):
-            pytest.fail(
-                f"{readiness.skip_reason} (DIALSIM_ALLOWED_SKIPS={ALLOWED_SKIPS!r} does not allow it)", pytrace=False
-            )
-        pytest.skip(readiness.skip_reason)
-    if readiness.setup_error:
-        pytest.fail(readiness.setup_error, pytrace=False)
-    return readiness
+    return require_ready(example)
 
 
 def _running(pool: ServerPool, readiness, **config) -> ExampleServer:

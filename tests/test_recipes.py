@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from harness.examples import load_examples
 from harness.lines import APOLOGY
-from harness.readiness_cache import readiness_of
 from harness.server import AUTH_TOKEN, HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX, ExampleServer
+from harness.skips import require_ready
 
 from dialsim import Signing, Simulator
 
@@ -26,12 +26,7 @@ SECOND_NUMBER = "+14155550177"
 
 @pytest.fixture(scope="module")
 def python_ready():
-    readiness = readiness_of(PYTHON)
-    if readiness.skip_reason:
-        pytest.skip(readiness.skip_reason)
-    if readiness.setup_error:
-        pytest.fail(readiness.setup_error, pytrace=False)
-    return readiness
+    return require_ready(PYTHON)
 
 
 def started(readiness, tmp_path_factory, **config) -> ExampleServer:

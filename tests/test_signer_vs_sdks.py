@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from harness.examples import load_examples
-from harness.readiness_cache import readiness_of
+from harness.skips import require_ready
 from plivo.utils.signature_v3 import validate_v3_signature
 
 from dialsim.signature import compute_signature
@@ -69,11 +69,7 @@ process.stdout.write(JSON.stringify(verdicts));
 
 
 def test_node_sdk_agrees():
-    readiness = readiness_of(NODE)
-    if readiness.skip_reason:
-        pytest.skip(readiness.skip_reason)
-    if readiness.setup_error:
-        pytest.fail(readiness.setup_error, pytrace=False)
+    require_ready(NODE)
     cases = []
     for name in CASES:
         method, delivered, body, signature = signed(name)

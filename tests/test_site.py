@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from harness.skips import skip_unless_allowed
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -50,11 +51,7 @@ COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".md", 
 
 
 def _missing(reason: str, name: str = "chromium"):
-    """Skip, unless this run (CI) said which skips it allows and this is not one."""
-    allowed = os.environ.get("DIALSIM_ALLOWED_SKIPS")
-    if allowed is not None and name not in allowed.replace(",", " ").split():
-        pytest.fail(f"{reason} (DIALSIM_ALLOWED_SKIPS={allowed!r} does not allow skipping it)", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_allowed(name, reason)
 
 
 def build_site(out: Path, env: dict[str, str] | None = None) -> None:

@@ -9,11 +9,11 @@ release that installs from PyPI here).
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from harness.skips import skip_unless_allowed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,11 +30,7 @@ def _compare():
 def builds(tmp_path_factory):
     compare = _compare()
     if compare.zensical_command() is None:
-        reason = "Zensical is not installed (pip install -e '.[zensical]')"
-        allowed = os.environ.get("DIALSIM_ALLOWED_SKIPS")
-        if allowed is not None and "zensical" not in allowed.replace(",", " ").split():
-            pytest.fail(f"{reason} (DIALSIM_ALLOWED_SKIPS={allowed!r} does not allow skipping it)", pytrace=False)
-        pytest.skip(reason)
+        skip_unless_allowed("zensical", "Zensical is not installed (pip install -e '.[zensical]')")
     return compare, *compare.build_both(tmp_path_factory.mktemp("builds"))
 
 

@@ -56,8 +56,8 @@ def _load_generator():
 
 
 from harness.examples import load_examples
-from harness.readiness_cache import readiness_of
 from harness.server import HANGUP_PREFIX, LOG_PREFIX, REFUSED_PREFIX, ExampleServer
+from harness.skips import require_ready
 
 PAGE_EXAMPLE = "python"
 # The token the page's tabs tell the reader to start the example with.
@@ -207,16 +207,7 @@ class _Blocks:
 @pytest.fixture(scope="module")
 def page_session(tmp_path_factory):
     example = next(example for example in load_examples() if example.key == PAGE_EXAMPLE)
-    readiness = readiness_of(example)
-    if readiness.skip_reason:
-        reason = f"the testing page runs the {example.label} example: {readiness.skip_reason}"
-        # CI names the languages it may skip; this page's example is not one of them.
-        allowed = os.environ.get("DIALSIM_ALLOWED_SKIPS")
-        if allowed is not None and PAGE_EXAMPLE not in allowed.split(","):
-            pytest.fail(f"{reason} (DIALSIM_ALLOWED_SKIPS={allowed!r} does not allow it)", pytrace=False)
-        pytest.skip(reason)
-    if readiness.setup_error:
-        pytest.fail(readiness.setup_error, pytrace=False)
+    readiness = require_ready(example)
     server = ExampleServer(readiness, auth_token=PAGE_TOKEN, dial_number=PAGE_DIAL_NUMBER)
     server.start(tmp_path_factory.mktemp("docs-server"))
     try:

@@ -5,7 +5,7 @@ import nox
 
 nox.options.sessions = ["tests"]
 nox.options.reuse_venv = "yes"
-# Sessions run on the Python that runs nox (3.10 or newer), so the quick start
+# Sessions run on the Python that runs nox (3.11 or newer), so the quick start
 # works wherever `python3 -m nox` does.
 
 # Material for MkDocs 9.7+ prints, on every build, that it reaches end of life

@@ -580,6 +580,7 @@ def outputs() -> dict[Path, str]:
     for kind in TAB_KINDS:
         files[GENERATED / "tabs" / f"{kind}.md"] = tabs(kind) + "\n"
     files[GENERATED / "tabs" / "overview.md"] = overview() + "\n"
+    files[GENERATED / "build" / "zensical.md"] = switching_to_zensical() + "\n"
     for name, render in PLIVO.items():
         # A value inside a sentence must not bring a blank line, which would end the paragraph.
         files[GENERATED / "plivo" / f"{name}.md"] = render() + ("" if name in INLINE else "\n")

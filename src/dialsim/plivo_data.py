@@ -350,7 +350,7 @@ class Attribute:
     unconfirmed: str = ""
 
 
-#: Attributes of ``<Dial>``: the SDKs' common whitelist (facts §1a).
+#: Attributes of ``<Dial>``: the whitelist every Plivo server SDK shares.
 DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("action", URL, "none", "Requested when the dial ends, with the dial outcome."),
     Attribute("method", HTTP_METHOD, "POST", "HTTP method used to request `action`."),
@@ -390,14 +390,14 @@ DIAL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("sipHeaders", TEXT, "none", "`key=value` pairs, comma separated, sent to a SIP callee."),
 )
 
-#: Attributes of ``<Number>`` (facts §1b, the common part of the SDKs).
+#: Attributes of ``<Number>``: the part every Plivo server SDK accepts.
 NUMBER_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("sendDigits", TEXT, "none", "DTMF digits sent after the callee answers; `w` waits half a second."),
     Attribute("sendOnPreanswer", BOOLEAN, "false", "Send `sendDigits` during early media, before the answer."),
     Attribute("sendDigitsMode", TEXT, "none", "How the digits are sent (SDK whitelists)."),
 )
 
-#: Attributes of ``<User>`` (facts §1b).
+#: Attributes of ``<User>``, likewise.
 USER_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("sendDigits", TEXT, "none", "DTMF digits sent after the callee answers."),
     Attribute("sendOnPreanswer", BOOLEAN, "false", "Send `sendDigits` during early media."),

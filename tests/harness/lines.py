@@ -12,11 +12,31 @@ APOLOGY = "Sorry, the person you are calling could not be reached. Goodbye."
 #: What log_safe replaces with "_" (see examples/README.md, "Log lines").
 UNSAFE_IN_LOG = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
+#: Each logged line's name and fields: (field in the line, Plivo parameter it holds).
+STATUS_FIELDS = (
+    ("status", "DialStatus"),
+    ("aleg", "DialALegUUID"),
+    ("bleg", "DialBLegUUID"),
+    ("hangup_cause", "DialHangupCause"),
+    ("rang", "DialRingStatus"),
+)
+HANGUP_FIELDS = (
+    ("call", "CallUUID"),
+    ("status", "CallStatus"),
+    ("hangup_cause", "HangupCause"),
+    ("duration", "Duration"),
+)
+
+
+def _shape(prefix: str, fields) -> re.Pattern[str]:
+    return re.compile(re.escape(prefix) + " ".join(f"{name}=(\\S*)" for name, _ in fields))
+
+
 #: The shape of each kind of line; a line that starts like one and has another
 #: shape is a merged, cut or forged line.
 LINE_SHAPES = {
-    LOG_PREFIX: re.compile(r"dial-status status=(\S*) aleg=(\S*) bleg=(\S*) hangup_cause=(\S*) rang=(\S*)"),
-    HANGUP_PREFIX: re.compile(r"call-hangup call=(\S*) status=(\S*) hangup_cause=(\S*) duration=(\S*)"),
+    LOG_PREFIX: _shape(LOG_PREFIX, STATUS_FIELDS),
+    HANGUP_PREFIX: _shape(HANGUP_PREFIX, HANGUP_FIELDS),
     REFUSED_PREFIX: re.compile(r"request-refused reason=(no-signature|bad-signature) url=(\S+)"),
 }
 
@@ -26,25 +46,17 @@ def log_safe(value: str | None) -> str:
     return UNSAFE_IN_LOG.sub("_", value or "")
 
 
-def expected_status_line(params: list[tuple[str, str]]) -> str:
+def _line(prefix: str, fields, params: list[tuple[str, str]]) -> str:
     values = dict(params)
-    return (
-        f"dial-status status={log_safe(values.get('DialStatus'))}"
-        f" aleg={log_safe(values.get('DialALegUUID'))}"
-        f" bleg={log_safe(values.get('DialBLegUUID'))}"
-        f" hangup_cause={log_safe(values.get('DialHangupCause'))}"
-        f" rang={log_safe(values.get('DialRingStatus'))}"
-    )
+    return prefix + " ".join(f"{name}={log_safe(values.get(parameter))}" for name, parameter in fields)
+
+
+def expected_status_line(params: list[tuple[str, str]]) -> str:
+    return _line(LOG_PREFIX, STATUS_FIELDS, params)
 
 
 def expected_hangup_line(params: list[tuple[str, str]]) -> str:
-    values = dict(params)
-    return (
-        f"call-hangup call={log_safe(values.get('CallUUID'))}"
-        f" status={log_safe(values.get('CallStatus'))}"
-        f" hangup_cause={log_safe(values.get('HangupCause'))}"
-        f" duration={log_safe(values.get('Duration'))}"
-    )
+    return _line(HANGUP_PREFIX, HANGUP_FIELDS, params)
 
 
 def shape_problem(line: str) -> str | None:

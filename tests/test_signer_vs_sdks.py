@@ -84,7 +84,7 @@ def test_node_sdk_agrees():
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    verdicts = dict(zip(CASES, json.loads(done.stdout)))
+    verdicts = dict(zip(CASES, json.loads(done.stdout), strict=True))
     assert all(verdicts.values()), (
         f"the Node SDK disagrees with dialsim on {[n for n, ok in verdicts.items() if not ok]}"
     )

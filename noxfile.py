@@ -10,7 +10,7 @@ nox.options.reuse_venv = "yes"
 
 # Material for MkDocs 9.7+ prints, on every build, that it reaches end of life
 # (May 2027) and that Zensical is its successor; the variable is named after
-# MkDocs 2 but silences that notice. The build notes page says what it means
+# MkDocs 2 but silences that notice. The About page (docs/about.md) says what it means
 # for this site, and `nox -s docs-zensical` checks the successor builds it.
 QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
